@@ -1,0 +1,1 @@
+"""tstalks: build, validate and extend the turkey-syria-talks data package."""

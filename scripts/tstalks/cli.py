@@ -1,0 +1,98 @@
+"""The `tstalks` command: a thin shell over the stages. Only this module touches the terminal."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import build as pipeline
+from . import publish
+from .problems import Failed
+from .project import Project, find_root
+from .validate import fetched, validate_package
+
+
+def _project(root: str | None) -> Project:
+    found = Path(root).resolve() if root else find_root(Path.cwd().resolve())
+    if found is None or not (found / "schemas" / "package.json").is_file():
+        raise click.UsageError("not inside a turkey-syria-talks checkout (no schemas/package.json here or above); "
+                               "cd into one or pass --root")
+    return Project(found)
+
+
+def _fail(problems: list, footer: str) -> None:
+    for p in problems:
+        click.echo(str(p), err=True)
+    click.echo(f"\n{len(problems)} problem(s). {footer}", err=True)
+    sys.exit(1)
+
+
+root_option = click.option("--root", type=click.Path(file_okay=False, exists=True),
+                           help="Project folder (default: the checkout containing the current folder).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="turkey-syria-talks")
+def main() -> None:
+    """Build, validate and extend the turkey-syria-talks data package."""
+
+
+@main.command()
+@root_option
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the committed outputs differ from a fresh build.")
+def build(root: str | None, check: bool) -> None:
+    """Build data/ and datapackage.json from seeds/ and schemas/, validating before anything is replaced.
+
+    Atomic: outputs are written to a staging folder, validated with Frictionless, and swapped in only when
+    every check passes; a failed build leaves the previous outputs untouched.
+    """
+    project = _project(root)
+    try:
+        result = pipeline.build(project)
+    except Failed as exc:
+        _fail(exc.problems, "Nothing was written; data/ and datapackage.json are as they were.")
+    if check:
+        changed = publish.differences(project.root, result.files)
+        if changed:
+            click.echo("The committed outputs differ from a fresh build:", err=True)
+            for rel in changed:
+                click.echo(f"  {rel}", err=True)
+            click.echo("Run: tstalks build   (then review and commit the changes)", err=True)
+            sys.exit(1)
+        click.echo(f"Up to date: {len(result.files)} output files match a fresh build.")
+        return
+    failures = publish.write(project.root, result.files, lambda folder: validate_package(folder).failures())
+    if failures:
+        click.echo("The built package does not validate; nothing was replaced:", err=True)
+        for line in failures:
+            click.echo(f"  {line}", err=True)
+        sys.exit(1)
+    counts = ", ".join(f"{name} {len(rows)}" for name, rows in result.resolution.tables.items())
+    click.echo(f"Built and validated {len(result.files)} files. Rows: {counts}.")
+
+
+@main.command()
+@click.argument("descriptor", required=False)
+@root_option
+def validate(descriptor: str | None, root: str | None) -> None:
+    """Validate a published package: DESCRIPTOR is a datapackage.json path, its folder, or an http(s) URL
+    (default: this checkout's). Checks every resource with Frictionless (types, constraints, primary and
+    foreign keys) in both formats, resource hashes, CSV/Parquet parity and, where seeds/ is beside the
+    package, every span against its seed text. Exit 0 only when valid."""
+    location = descriptor or str(_project(root).root)
+    with fetched(location) as folder:
+        report = validate_package(folder)
+    for what, ok, detail in report.checks:
+        click.echo(f"{'ok  ' if ok else 'FAIL'} {what}" + (f": {detail}" if detail else ""))
+    click.echo("valid" if report.valid else "NOT VALID")
+    sys.exit(0 if report.valid else 1)
+
+
+def run() -> None:
+    """Entry point: problems in the user's input never show a traceback."""
+    try:
+        main(standalone_mode=True)
+    except (OSError, ValueError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,193 @@
+"""Load stage: schemas, codelists, curated codings and seed texts, as plain data.
+
+Vocabularies are written once, as codelists in schemas/codelists/; a schema
+field or property names its codelist with `"codelist": NAME` and this stage
+turns that into the `enum` that validators understand.
+"""
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .problems import Failed, Problem
+from .project import Project
+from .yamlfile import Path as DataPath, line_of, parse_yaml
+
+REGISTRIES = ("participants", "events", "statements", "discrepancies")
+_COMMON_REF = "common.schema.json#/$defs/"
+
+
+@dataclass(frozen=True)
+class Schemas:
+    package: dict[str, Any]  # package metadata from schemas/package.json
+    codelists: dict[str, list[dict[str, str]]]  # name -> rows of code, title, description
+    tables: dict[str, dict[str, Any]]  # table name -> Table Schema with enums filled in, in publication order
+    codings: dict[str, dict[str, Any]]  # coding kind -> self-contained JSON Schema with enums filled in
+
+
+@dataclass(frozen=True)
+class CodingFile:
+    path: str  # relative to the project root
+    data: Any
+    lines: dict[DataPath, int] = field(repr=False)
+
+    def line(self, *path: str | int) -> int | None:
+        return line_of(self.lines, tuple(path))
+
+
+@dataclass(frozen=True)
+class Seed:
+    file: str  # name in seeds/articles/
+    text: str  # decoded without newline translation, so offsets are into the file as stored
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Codings:
+    registries: dict[str, CodingFile]  # participants, events, statements, discrepancies
+    articles: list[CodingFile]  # one per article, sorted by path
+    seeds: dict[str, Seed]  # by file name
+
+
+def read_codelist(raw: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(raw)))
+
+
+def load_schemas(project: Project) -> Schemas:
+    root = project.schemas
+    package = json.loads((root / "package.json").read_text("utf-8"))
+    codelists = {p.stem: read_codelist(p.read_text("utf-8")) for p in sorted((root / "codelists").glob("*.csv"))}
+    tables = {}
+    for name in package["resources"]:
+        schema = json.loads((root / "tables" / f"{name}.json").read_text("utf-8"))
+        tables[name] = table_schema_with_enums(schema, codelists)
+    common = json.loads((root / "codings" / "common.schema.json").read_text("utf-8"))
+    codings = {}
+    for path in sorted((root / "codings").glob("*.schema.json")):
+        kind = path.name.removesuffix(".schema.json")
+        if kind != "common":
+            codings[kind] = coding_schema_with_enums(json.loads(path.read_text("utf-8")), common, codelists)
+    return Schemas(package, codelists, tables, codings)
+
+
+def codes(codelist: list[dict[str, str]], type_: str = "string") -> list[Any]:
+    return [int(row["code"]) if type_ == "integer" else row["code"] for row in codelist]
+
+
+def table_schema_with_enums(schema: dict[str, Any], codelists: dict[str, list[dict[str, str]]]) -> dict[str, Any]:
+    schema = copy.deepcopy(schema)
+    for f in schema["fields"]:
+        if "codelist" in f:
+            f.setdefault("constraints", {})["enum"] = codes(codelists[f["codelist"]], f["type"])
+    return schema
+
+
+def coding_schema_with_enums(schema: dict[str, Any], common: dict[str, Any], codelists: dict[str, list[dict[str, str]]]) -> dict[str, Any]:
+    """Inline the shared definitions and turn every `codelist` into an `enum`."""
+    schema = copy.deepcopy(schema)
+    schema["$defs"] = {**copy.deepcopy(common["$defs"]), **schema.get("$defs", {})}
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            node = {k: walk(v) for k, v in node.items()}
+            if isinstance(node.get("$ref"), str) and node["$ref"].startswith(_COMMON_REF):
+                node["$ref"] = "#/$defs/" + node["$ref"].removeprefix(_COMMON_REF)
+            if "codelist" in node:
+                node["enum"] = codes(codelists[node.pop("codelist")], node.get("type", "string"))
+            return node
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)
+
+
+def sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def load_codings(project: Project, schemas: Schemas) -> Codings:
+    """Read and schema-check every curated file and every seed; raise Failed with all problems found."""
+    problems: list[Problem] = []
+    registries = {}
+    for kind in REGISTRIES:
+        path = project.codings / f"{kind}.yaml"
+        if not path.is_file():
+            problems.append(Problem(project.relative(path), None, "", "missing registry file",
+                                    f"create it with a top-level '{kind}:' list (see schemas/codings/{kind}.schema.json)"))
+            continue
+        coding = _read(project, path, schemas.codings[kind], problems)
+        if coding:
+            registries[kind] = coding
+    articles = []
+    for path in sorted((project.codings / "articles").glob("*")):
+        if path.suffix not in (".yaml", ".yml"):
+            problems.append(Problem(project.relative(path), None, "", "not a .yaml coding file",
+                                    "move it out of seeds/codings/articles/ or rename it to .yaml"))
+            continue
+        coding = _read(project, path, schemas.codings["article"], problems)
+        if coding:
+            articles.append(coding)
+    seeds = {}
+    for path in sorted(project.articles.glob("*.txt")):
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(project.relative(path), raw[: exc.start].count(b"\n") + 1, "",
+                                    "seed is not UTF-8", "restore the file as received; seeds are never edited"))
+            continue
+        seeds[path.name] = Seed(path.name, text, sha256(raw))
+    if problems:
+        raise Failed(problems)
+    return Codings(registries, articles, seeds)
+
+
+def _read(project: Project, path: Path, schema: dict[str, Any], problems: list[Problem]) -> CodingFile | None:
+    rel = project.relative(path)
+    data, lines, found = parse_yaml(path.read_bytes(), rel)
+    if found:
+        problems.extend(found)
+        return None
+    coding = CodingFile(rel, data, lines)
+    found = schema_problems(coding, schema)
+    problems.extend(found)
+    return None if found else coding
+
+
+def schema_problems(coding: CodingFile, schema: dict[str, Any]) -> list[Problem]:
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    found = []
+    for error in sorted(validator.iter_errors(coding.data), key=lambda e: list(map(str, e.absolute_path))):
+        path = tuple(error.absolute_path)
+        where = "/".join(map(str, path)) or "(top level)"
+        found.append(Problem(coding.path, coding.line(*path), where, _schema_message(error),
+                             _schema_fix(error)))
+    return found
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "oneOf" and isinstance(error.instance, dict):
+        return ("matches none of the allowed forms: give either 'expression' and 'article', "
+                "or 'value' and 'note', or 'from_event: true'")
+    return error.message
+
+
+def _schema_fix(error: jsonschema.ValidationError) -> str:
+    if error.validator == "enum":
+        return "use one of the codes listed (see schemas/codelists/), or add a code to the codelist with a definition"
+    if error.validator == "additionalProperties":
+        return "remove or rename the key; the allowed keys are in the coding schema"
+    if error.validator == "required":
+        return "add the missing key"
+    if error.validator == "pattern":
+        return f"write a value matching {error.validator_value}"
+    return "see the coding schema in schemas/codings/"
