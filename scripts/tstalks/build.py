@@ -28,4 +28,5 @@ def build(project: Project) -> Build:
     files = export.export(resolution.tables, schemas.tables)
     sources = describe.sources_of(resolution.tables["articles"])
     files.update(describe.describe(schemas.package, sources, schemas.tables, files))
+    files["data/README.md"] = describe.data_readme(schemas.tables, {n: len(r) for n, r in resolution.tables.items()})
     return Build(schemas, resolution, files)

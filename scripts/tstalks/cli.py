@@ -1,6 +1,7 @@
 """The `tstalks` command: a thin shell over the stages. Only this module touches the terminal."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -90,9 +91,12 @@ def validate(descriptor: str | None, root: str | None) -> None:
 
 
 def run() -> None:
-    """Entry point: problems in the user's input never show a traceback."""
+    """Entry point: problems in the user's input never show a traceback (set TSTALKS_DEBUG=1 to see one)."""
     try:
         main(standalone_mode=True)
-    except (OSError, ValueError) as exc:
-        click.echo(f"error: {exc}", err=True)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for a curator's terminal
+        if os.environ.get("TSTALKS_DEBUG"):
+            raise
+        kind = "error" if isinstance(exc, (OSError, ValueError)) else "internal error (please report it, with TSTALKS_DEBUG=1 output)"
+        click.echo(f"{kind}: {exc}", err=True)
         sys.exit(2)
