@@ -70,7 +70,7 @@ def sources_of(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The package's `sources`: one per article, from the articles table."""
     found = []
     for a in sorted(articles, key=lambda r: r["article_id"]):
-        source = {"title": f"{a['outlet']}: {a['title']}"}
+        source = {"title": f"{a['outlet']}: {a['title'] or a['article_id'] + ' (no headline printed)'}"}
         if a.get("url"):
             source["path"] = a["url"]
         found.append(source)
