@@ -298,8 +298,19 @@ class Curation:
         return files
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """Writes a value shared by two places out twice: curated files hold no anchors or aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def sha256_text(text: str) -> str:
+    return sha256(text.encode("utf-8"))
+
+
 def dump(data: Any) -> bytes:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=80).encode("utf-8")
+    return yaml.dump(data, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, width=80).encode("utf-8")
 
 
 def write_project(root: Path, curation: Curation) -> Path:
@@ -678,3 +689,62 @@ def write_outputs(root: Path, files: dict[str, bytes]) -> None:
     for rel, raw in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(raw)
+
+
+# --- documents from the coding JSON Schemas ---------------------------------------------------------------------------
+# hypothesis-jsonschema 0.23.1 (the latest) fails on hypothesis 6.170 (it uses a private API, `many.more`, that is gone);
+# the coding schemas use a small part of JSON Schema, which this covers.
+
+def from_json_schema(schema: dict[str, Any], root: dict[str, Any] | None = None) -> st.SearchStrategy[Any]:
+    """Documents valid under `schema` (a loader-resolved coding schema: local $refs, enums, patterns, oneOf)."""
+    root = root or schema
+    if "$ref" in schema:
+        return from_json_schema(root["$defs"][schema["$ref"].removeprefix("#/$defs/")], root)
+    if "const" in schema:
+        return st.just(schema["const"])
+    if "enum" in schema:
+        return st.sampled_from(schema["enum"])
+    if "oneOf" in schema:
+        return st.one_of([from_json_schema(s, root) for s in schema["oneOf"]])
+    kind = schema.get("type")
+    if kind == "string":
+        if "pattern" in schema:
+            return st.from_regex(schema["pattern"], fullmatch=True)
+        return st.text(min_size=schema.get("minLength", 0), max_size=20)
+    if kind == "integer":
+        return st.integers(min_value=schema.get("minimum"), max_value=schema.get("maximum", 10**6))
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "array":
+        items = from_json_schema(schema.get("items", {}), root)
+        low = schema.get("minItems", 0)
+        unique = {"unique_by": lambda v: repr(v)} if schema.get("uniqueItems") else {}
+        return st.lists(items, min_size=low, max_size=schema.get("maxItems", low + 3), **unique)
+    if kind == "object":
+        return _objects(schema, root)
+    return st.none() | st.booleans() | st.integers() | st.text(max_size=5)
+
+
+@st.composite
+def _objects(draw: st.DrawFn, schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    props = schema.get("properties", {})
+    required = list(schema.get("required", []))
+    optional = [k for k in props if k not in required]
+    low = max(0, schema.get("minProperties", 0) - len(required))
+    high = schema.get("maxProperties", len(required) + len(optional)) - len(required)
+    chosen = draw(st.lists(st.sampled_from(optional), unique=True, min_size=min(low, len(optional)),
+                           max_size=min(high, len(optional)))) if optional else []
+    out = {k: draw(from_json_schema(props[k], root)) for k in required + chosen}
+    extra = schema.get("additionalProperties")
+    if isinstance(extra, dict):
+        names = st.from_regex(schema.get("propertyNames", {}).get("pattern", r"^[a-z]{1,8}$"), fullmatch=True)
+        for name in draw(st.lists(names, max_size=3, unique=True)):
+            out.setdefault(name, draw(from_json_schema(extra, root)))
+    return out
+
+
+# Any value a YAML file could hold: what a curator might write by mistake.
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10) | st.sampled_from(TRICKY),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12)
