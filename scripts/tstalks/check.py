@@ -49,6 +49,12 @@ def check_schema_rules(tables: dict[str, list[Row]], schemas: dict[str, dict[str
                                           "correct the value"))
                 if "minimum" in c and value < c["minimum"]:
                     found.append(_problem(row, name, f"{name}.{f['name']} {value} is below {c['minimum']}", "correct the value"))
+            if c.get("unique"):
+                counts = Counter(row.get(f["name"]) for row in rows if row.get(f["name"]) is not None)
+                for row in rows:
+                    if counts.get(row.get(f["name"]), 0) > 1:
+                        found.append(_problem(row, name, f"{name}.{f['name']} '{row[f['name']]}' is not unique "
+                                              f"({counts[row[f['name']]]} rows)", "give each row its own value"))
         pk = schema["primaryKey"]
         for k, n in Counter(key(r, pk) for r in rows).items():
             if n > 1:

@@ -69,7 +69,11 @@ def resolve(expression: str, published: dt.date | None, published_precision: str
     for name, rx in RULES:
         m = rx.fullmatch(text)
         if m:
-            return _apply(name, m, expression, published, published_precision)
+            try:
+                return _apply(name, m, expression, published, published_precision)
+            except (ValueError, OverflowError) as exc:  # year 0, "3000 years ago": outside the calendar
+                raise DateError(f"'{expression}' resolves to no real date ({exc})",
+                                "check the expression against the seed, or give an inferred 'value' with a 'note'") from None
     raise DateError(f"no date rule matches '{expression}'",
                     "record a shorter expression that a rule in schemas/codelists/date_resolution.csv covers, "
                     "or give an inferred 'value' with a 'note'")

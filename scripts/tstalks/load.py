@@ -163,8 +163,16 @@ def _read(project: Project, path: Path, schema: dict[str, Any], problems: list[P
     return None if found else coding
 
 
+# JSON Schema counts 2.0 as an integer; a curated `occurrence: 2.0` or `cow_code: 365.0` would then pass the schema
+# and fail later (a float list index, a CSV cell "365.0"). An integer here is an int, never a float or a bool.
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)))
+
+
 def schema_problems(coding: CodingFile, schema: dict[str, Any]) -> list[Problem]:
-    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    validator = _Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     found = []
     for error in sorted(validator.iter_errors(coding.data), key=lambda e: list(map(str, e.absolute_path))):
         path = tuple(error.absolute_path)

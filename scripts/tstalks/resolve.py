@@ -259,7 +259,11 @@ def _article_links(ctx: _Context, coding: CodingFile, text: ArticleText, tables:
     for pid, spellings in sorted(coding.data.get("aliases", {}).items()):
         for j, alias in enumerate(spellings):
             path = ("aliases", pid, j)
-            found = spans.find_all(seed, alias, text.body_start, text.body_end)
+            try:
+                found = spans.find_all(seed, alias, text.body_start, text.body_end)
+            except spans.SpanError as exc:  # a blank spelling
+                ctx.problem(coding, path, f"{pid}", exc.message, exc.fix)
+                continue
             if not found:  # an alias row asserts a spelling, so its first appearance is evidence enough
                 ctx.problem(coding, path, f"{pid}", f"the spelling '{alias}' is not in the body of {text.seed.file}",
                             "copy the name exactly as the body spells it")
