@@ -72,7 +72,7 @@ def test_a_relative_reference_never_lands_after_publication(expression, publishe
 @given(relative_expressions, publication_dates, st.sampled_from(["day", "month", "year"]))
 def test_a_relative_reference_needs_a_publication_date_as_precise_as_itself(expression, published, precision):
     need = "day" if any(d in expression for d in WEEKDAYS) else "month" if "month" in expression or any(
-        m in expression for m in MONTHS) else "year"
+        m[:3] in expression for m in MONTHS) else "year"
     coarser = ["day", "month", "year"].index(precision) > ["day", "month", "year"].index(need)
     if coarser:
         with pytest.raises(DateError):
