@@ -65,11 +65,13 @@ _LEAD = re.compile(r"^(?:on|in|since|from|by|at|during|throughout|as of)\s+", re
 
 def resolve(expression: str, published: dt.date | None, published_precision: str | None) -> Resolved:
     """Resolve `expression` against a publication date. DateError says why it cannot be."""
-    text = _LEAD.sub("", " ".join(expression.split()).strip(" .,")).strip()
-    for name, rx in RULES:
-        m = rx.fullmatch(text)
-        if m:
-            return _apply(name, m, expression, published, published_precision)
+    full = " ".join(expression.split()).strip(" .,")
+    # Without the leading preposition first; then whole, for rules that start with one ("in 11 years").
+    for text in (_LEAD.sub("", full).strip(), full):
+        for name, rx in RULES:
+            m = rx.fullmatch(text)
+            if m:
+                return _apply(name, m, expression, published, published_precision)
     raise DateError(f"no date rule matches '{expression}'",
                     "record a shorter expression that a rule in schemas/codelists/date_resolution.csv covers, "
                     "or give an inferred 'value' with a 'note'")
