@@ -36,7 +36,8 @@ _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>[^,.;“”\"]{2,80}(?:,\s+
                         re.IGNORECASE)
 _PRONOUN = re.compile(r"^(?:he|she|him|her|his)$", re.IGNORECASE)
 _DEFINITE = re.compile(r"\b(?:ministry|ministries|statement|readout|agency|office|government|spokes(?:man|woman|person)|"
-                       r"presidency|kremlin|side|outlet|media)\b", re.IGNORECASE)
+                       r"presidency|kremlin|side|outlet|media|opposition|regime|forces|fighters|militants|rebels)\b",
+                       re.IGNORECASE)
 _STATEMENT_WORDS = re.compile(r"\b(?:the|its|this|that)\s+(?:statement|readout|communiqu[ée]|release)\b", re.IGNORECASE)
 _NAME_RUN = re.compile(r"(?:[A-Z][\w’'-]+|al-[A-Z][\w’'-]+|bin|Al)(?:\s+(?:[A-Z][\w’'-]+|al-[A-Z][\w’'-]+|bin|Al))*")
 _MEETING = re.compile(r"\b(?:met|meet|meets|meeting|talks|hosted|hosts|summit|gathering|encounter|convened|visit(?:ed)?|"
@@ -73,6 +74,7 @@ class DraftQuote:
     statement: str
     mark: Mark
     occurrence: int | None = None
+    mode: str = "direct"  # a code of quote_mode
 
 
 @dataclass(frozen=True)
@@ -326,7 +328,7 @@ def _spellings(known: Known) -> dict[str, str]:
 _TITLED = re.compile(
     r"\b(?:(?:Defen[cs]e|Foreign|Interior|Prime)\s+Minister|President|Minister|leader|counterparts?,?|Mr\.?|Ms\.?|Mrs\.?|"
     r"spokes(?:man|woman|person))\s+(?P<name>[A-Z][\w’'-]+(?:\s+(?:al-|Al\s+|bin\s+)?[A-Z][\w’'-]+){1,3})")
-_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ish|ian|ese|an|i)$")
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ish|ian|ese|ean)$")
 
 
 def _mentions(text: str, start: int, end: int, known: Known) -> list[Mention]:
@@ -414,18 +416,24 @@ def _events(text: str, lay: layout_rules.Layout, found: list[DraftDate], mention
     out: list[DraftEvent] = []
     used: set[str] = set()
     new = 0
+    context_date: DraftDate | None = None
     for s, e in _sentences(text, lay.body_start, lay.body_end):
         sentence = text[s:e]
+        dated = [d for d in found if s <= d.start < e and d.value and d.precision == "day"]
         if not _MEETING.search(sentence):
+            context_date = dated[-1] if dated else context_date
             continue
         in_sentence = [d for d in found if s <= d.start < e]
+        if not in_sentence and context_date is not None:
+            in_sentence = [context_date]  # an undated sentence goes on about the last dated one
         people = [m for m in mentions if s <= m.start < e]
         best, best_score, why = None, 0.0, ""
         for ev in known.events.values():
             score, reasons = _event_score(ev, sentence, in_sentence, people)
             if score > best_score:
                 best, best_score, why = ev, score, reasons
-        date = next((d for d in in_sentence if d.value), None)
+        date = next((d for d in in_sentence if d.value and s <= d.start < e), None)
+        context_date = dated[-1] if dated else context_date
         if best is not None and best_score >= 2 and best.event_id not in used:
             used.add(best.event_id)
             roles = [(m.participant_id, best.roles.get(m.participant_id, "attendee"), m.text)
@@ -487,7 +495,10 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             nxt = text.find("\n\n", pos)
             pos = end if nxt < 0 or nxt >= end else nxt + 2
             continue
-        out.append((max(s, pos), e))
+        s = max(s, pos)
+        while s < e and text[s].isspace():
+            s += 1
+        out.append((s, e))
         pos = e + 1
     return [(s, e) for s, e in out if text[s:e].strip()]
 
@@ -535,52 +546,232 @@ def quoted_passages(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return trimmed
 
 
+# Reporting structures, read on a sentence whose quoted passages are masked with "§".
+_SAY = r"(?:said|says|told\s+reporters|reported|added|noted|stressed|stated|announced|indicated|insisted|warned|wrote)"
+_TAIL = re.compile(rf"(?:,|§)\s*(?P<who>[^,§]{{2,80}}?)\s+(?:also\s+|previously\s+)?{_SAY}"
+                   rf"(?:\s+(?:in\s+a\s+statement|at\s+the\s+time|on\s+\w+))?\s*[.!]?\s*$", re.IGNORECASE)
+_TAIL_INVERTED = re.compile(rf"(?:,|§)\s*{_SAY}\s+(?P<who>[^,§]{{2,60}}?)\s*[.!]?\s*$", re.IGNORECASE)
+_TAIL_ACCORDING = re.compile(r"(?:,|§)\s*according\s+to\s+(?P<who>[^§]{2,80}?)\s*[.!]?\s*$", re.IGNORECASE)
+_TAIL_NOUN = re.compile(r"§\s*(?P<who>(?:the\s+)?[A-Z][^,§]{2,50}?)\s*[.]?\s*$")
+_HEAD = re.compile(r"\b(?P<verb>said|says|told\s+reporters|told|indicated|noted|noting|saying|stressed|pointed\s+to|"
+                   r"described|added|announced|insisted|warned|confirmed|reaffirmed|focused\s+on)\b", re.IGNORECASE)
+_STANCE = re.compile(r"\b(?P<verb>(?:has\s+|have\s+)?(?:blamed|denied|rejected|accusing|accused|acknowledged|cast|called\s+for|"
+                     r"demanded|threatened)|(?:is\s+|are\s+)?pressing\s+for|(?:has\s+)?(?:also\s+)?(?:been\s+)?alluding\s+to)\b",
+                     re.IGNORECASE)
+_THAT = re.compile(r"^(?P<pre>[^§]{0,80}?\bthat)\s+")
+_CUT = re.compile(r",\s+(?:using|after|while|amid|following|before|which|who|as|but|yet|and\s+(?:has|is|was))\b"
+                  r"|\s+(?:much\s+to\s+the|despite|in\s+spite\s+of)\s")
+_LEAD_CONNECTOR = re.compile(r"^(?:[A-Z]{3,}[A-Z .,]*\s+[—–-]+\s+)?(?:(?:In\s+addition|However|Also|Meanwhile|But|And|Yet)\s*,?\s+)?")
+_STRIP_END = "\"“”‘’'.,;:!? \n\t"
+
+
 def _quotes(d: Draft, mentions: list[Mention], known: Known) -> None:
+    """Draft the quotes: for each sentence, its reporting structure decides the span.
+
+    Whole reported content that is one quoted passage -> direct (the words inside the marks);
+    reported content holding quoted words after a short lead-in -> mixed (the whole content);
+    reported content without quotation marks -> paraphrase; quoted words in a sentence with no
+    reporting structure -> direct, or set aside as uncoded when short (scare quotes, terms).
+    """
     text, lay = d.text, d.layout
     passages = quoted_passages(text, lay.body_start, lay.body_end)
-    statements: dict[tuple[str, str], str] = {}
-    last_speaker: str | None = None
-    last_org_speaker: str | None = None
-    proposed: dict[str, str] = {}
-    n = 0
+    state = {"last": None, "org": None, "proposed": {}, "statements": {}}
+    sentences = _sentences(text, lay.body_start, lay.body_end)
+    for k, (sent_s, sent_e) in enumerate(sentences):
+        inside = [(s, e) for s, e in passages if sent_s <= s and e <= sent_e + 1]
+        masked = _mask(text, sent_s, sent_e, passages)
+        found = _structure(masked)
+        if found is None and not inside:
+            carried = _carried(text, sentences, k, passages)
+            if carried:
+                who, c_s, c_e = carried
+                speaker, how = _resolve_speaker(d, who, mentions, known, c_s, state)
+                _add_quote(d, c_s, c_e, "paraphrase", speaker, "a sentence covered by the attribution closing its paragraph",
+                           f"{how}: {_context(text, sent_s, sent_e)}", known, state)
+            continue
+        if found is None:
+            for s, e in inside:
+                _loose_quote(d, s, e, sent_s, sent_e, passages, mentions, known, state)
+            continue
+        if found[0] == "stance":  # "Ankara blamed X, but the SDF denied Y": each stance its own paraphrase
+            rest = found
+            while rest is not None and rest[0] == "stance":
+                c_s, c_e = _trim(text, sent_s + rest[2][0], sent_s + rest[2][1])
+                who_span = (sent_s + rest[1][0], sent_s + rest[1][1], " ".join(masked[rest[1][0]:rest[1][1]].split()), "stance")
+                speaker, how = _resolve_speaker(d, who_span, mentions, known, c_s, state)
+                _add_quote(d, c_s, c_e, "paraphrase", speaker, "a stance verb (blamed, denied, rejected...)",
+                           f"{how}: {_context(text, sent_s, sent_e)}", known, state)
+                tail = masked[rest[2][1]:]
+                nxt = _structure(" " * rest[2][1] + tail) if tail.strip() else None
+                rest = nxt if nxt and nxt[2][0] >= rest[2][1] else None
+            continue
+        form, who, content = found
+        c_s, c_e = _trim(text, sent_s + content[0], sent_s + content[1])
+        who_span = (sent_s + who[0], sent_s + who[1], " ".join(masked[who[0]:who[1]].split()), form)
+        quoted = [(s, e) for s, e in inside if c_s - 1 <= s and e <= c_e + 1]
+        items: list[tuple[int, int, str]] = []
+        if quoted:
+            prefix = text[c_s: quoted[0][0] - 1]
+            if not prefix.strip() and len(quoted) == 1:
+                items.append((*_trim(text, *quoted[0]), "direct"))
+            elif "," in prefix or len(prefix.split()) > 16:
+                items += [(*_trim(text, s, e), "direct") for s, e in quoted]
+                head = text[c_s: quoted[0][0]]
+                cut = head.find(",")
+                if form == "head" and cut > 0 and len(head[:cut].split()) >= 4:
+                    items.append((*_trim(text, c_s, c_s + cut), "paraphrase"))
+            else:
+                items.append((c_s, c_e, "mixed"))
+        elif c_e - c_s > 0 and len(text[c_s:c_e].split()) >= 3:
+            items.append((c_s, c_e, "paraphrase"))
+        for s, e in inside:
+            if not any(a <= s and e <= b + 1 for a, b, _ in items):
+                _loose_quote(d, s, e, sent_s, sent_e, passages, mentions, known, state)
+        for s, e, mode in items:
+            speaker, how = _resolve_speaker(d, who_span, mentions, known, s, state)
+            _add_quote(d, s, e, mode, speaker, f"{form} attribution", f"{how}: {_context(text, sent_s, sent_e)}", known, state)
+    d.quotes.sort(key=lambda q: q.start)
+
+
+def _carried(text: str, sentences: list[tuple[int, int]], k: int,
+             passages: list[tuple[int, int]]) -> tuple[tuple[int, int, str, str], int, int] | None:
+    """A paragraph closed by "..., SANA said." reports its earlier sentences too: (speaker span, content span)."""
+    s, e = sentences[k]
+    for s2, e2 in sentences[k + 1:]:
+        if "\n\n" in text[s:s2] or "\n" in text[e:s2]:
+            return None
+        masked = _mask(text, s2, e2, passages)
+        found = _structure(masked)
+        if found is None:
+            continue
+        if found[0] in ("tail", "according"):
+            who = (s2 + found[1][0], s2 + found[1][1], " ".join(masked[found[1][0]:found[1][1]].split()), "carried")
+            c_s, c_e = _trim(text, s, e)
+            return who, c_s, c_e
+        return None
+    return None
+
+
+def _mask(text: str, start: int, end: int, passages: list[tuple[int, int]]) -> str:
+    """The sentence with each quoted passage, marks included, replaced by '§' (offsets kept)."""
+    chars = list(text[start:end])
     for s, e in passages:
-        words = text[s:e]
-        sent_s, sent_e = _sentence_at(text, s)
-        sent_e = max(sent_e, e + 1)
-        attribution = _attribution(text, sent_s, sent_e, s, e, passages)
-        term = re.search(r"\b(?:the\s+(?:word|term|phrase|label|expression)|so-called|dubbed|termed|branded\s+as|called)\s*[\"“‘]?$",
-                         text[max(0, s - 40): s])
-        if term and len(words.split()) <= _SHORT_QUOTE_WORDS:
-            d.uncoded.append(DraftUncoded(s, e, words, "DRAFT: a word quoted as a term, not as someone's words",
-                                          Mark("quoted after 'the word', 'so-called', 'dubbed'", _context(text, s - 40, e)),
-                                          _occurrence(text, words, s, lay)))
+        for k in range(max(s - 1, start), min(e + 1, end)):
+            chars[k - start] = "§"
+    return "".join(chars)
+
+
+_SPEECH_ACT = re.compile(r"\b(?:threats?|calls?|comments?|remarks?|pledges?|warnings?|promises?|demands?)\s+by\s+"
+                         r"(?P<who>[^,.;§]{2,60}?)\s+(?P<content>(?:to|that|on|about)\s+[^,.;§]+)")
+_PARTICIPLE_SUBJECT = re.compile(r"\s*(?P<who>(?:[Tt]he\s+)?(?:[\w’'-]+\s+){0,4}?[\w’'-]+?)\s+(?:have|has|had|is|are|was|were|\w+ed)\b")
+
+
+def _structure(masked: str) -> tuple[str, tuple[int, int], tuple[int, int]] | None:
+    """(form, speaker span, content span) of a reporting sentence, offsets into the sentence; None if it reports no one."""
+    lead = _LEAD_CONNECTOR.match(masked)
+    start = lead.end() if lead else 0
+    act = _SPEECH_ACT.search(masked)
+    if act and _speaker_like(act.group("who")):
+        return "speech act", act.span("who"), act.span("content")
+    for form, rx in (("tail", _TAIL), ("tail", _TAIL_INVERTED), ("according", _TAIL_ACCORDING), ("tail", _TAIL_NOUN)):
+        m = rx.search(masked)
+        if m and _speaker_like(m.group("who")) and m.start() > start:
+            boundary = m.start() + (1 if masked[m.start()] == "§" else 0)
+            if form == "tail" and rx is _TAIL_NOUN and "§" not in masked[start:boundary]:
+                continue
+            first_quote = masked.find("§", start, boundary)
+            if first_quote >= 0:
+                clause = [c for c in re.finditer(r",\s+(?:yet|but|while)\s+", masked[start:first_quote])]
+                if clause:
+                    start += clause[-1].end()
+                # "the Syrian side described the meeting as '...', according to SANA": the content follows the inner verb.
+                inner = [v for v in _HEAD.finditer(masked, start, first_quote)]
+                if inner and (sub := _subject(masked, inner[-1].start())) and _speaker_like(masked[sub[0]:sub[1]]):
+                    return "nested", sub, (inner[-1].end(), boundary)
+            return form, m.span("who"), (start, boundary)
+    for m in _HEAD.finditer(masked):
+        subject = _subject(masked, m.start())
+        if m.group("verb").lower() in ("noting", "saying"):
+            # ", saying ..." reports the main clause's subject.
+            main = re.match(r"\s*(?P<who>(?:[Tt]he\s+)?(?:[A-Z][\w’'-]*\s+)*[A-Z][\w’'-]*)", masked[start:])
+            subject = (start + main.start("who"), start + main.end("who")) if main else None
+        if not subject or not _speaker_like(masked[subject[0]:subject[1]]):
             continue
-        if attribution is None and len(words.split()) <= _SHORT_QUOTE_WORDS:
-            d.uncoded.append(DraftUncoded(s, e, words, "DRAFT: a short quoted phrase with no speaker around it "
-                                          "(a scare quote, a term or a title?)",
-                                          Mark("short quoted phrase, no attribution", _context(text, s, e)),
-                                          _occurrence(text, words, s, lay)))
-            continue
-        speaker, _, how = _speaker(text, attribution, mentions, known, s, last_speaker, last_org_speaker, proposed)
-        is_new = speaker is not None and speaker not in known.participants
-        if speaker and not is_new:
-            last_speaker = speaker
-            if known.participants[speaker]["participant_kind"] != "person":
-                last_org_speaker = speaker
-        elif speaker:
-            last_speaker = speaker
-            if re.search(r"-(?:ministry|agency|office|government|presidency)$", speaker):
-                last_org_speaker = speaker
+        c_s = m.end()
+        rest = masked[c_s:]
+        that = _THAT.match(rest)
+        if that and "§" not in that.group("pre"):
+            c_s += that.end()
+        else:
+            c_s += len(rest) - len(rest.lstrip())
+        cut = _CUT.search(masked, c_s)
+        c_e = cut.start() if cut and "§" not in masked[cut.start():] else len(masked.rstrip())
+        if c_e - c_s > 2:
+            return "head", subject, (c_s, c_e)
+    for m in _STANCE.finditer(masked):
+        subject = _subject(masked, m.start())
+        if m.group("verb").endswith("ing") and (main := _PARTICIPLE_SUBJECT.match(masked[start:])):
+            subject = (start + main.start("who"), start + main.end("who"))  # ", accusing ...": the main clause's subject
+        if subject and _speaker_like(masked[subject[0]:subject[1]]):
+            cut = _CUT.search(masked, m.end())
+            c_e = cut.start() if cut else len(masked.rstrip())
+            return "stance", subject, (m.start(), c_e)
+    return None
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _STRIP_END:
+        start += 1
+    while end > start and text[end - 1] in _STRIP_END:
+        end -= 1
+    return start, end
+
+
+def _loose_quote(d: Draft, s: int, e: int, sent_s: int, sent_e: int, passages: list[tuple[int, int]],
+                 mentions: list[Mention], known: Known, state: dict[str, Any]) -> None:
+    """A quoted passage outside any reporting structure: a direct quote, or set aside when short."""
+    text, lay = d.text, d.layout
+    words = text[s:e]
+    attribution = _attribution(text, sent_s, max(sent_e, e + 1), s, e, passages)
+    term = re.search(r"\b(?:the\s+(?:word|term|phrase|label|expression)|so-called|dubbed|termed|branded\s+as|called)\s*[\"“‘]?$",
+                     text[max(0, s - 40): s])
+    if (term or attribution is None) and len(words.split()) <= _SHORT_QUOTE_WORDS:
+        reason = ("DRAFT: a word quoted as a term, not as someone's words" if term else
+                  "DRAFT: a short quoted phrase with no speaker around it (a scare quote, a term or a title?)")
+        d.uncoded.append(DraftUncoded(s, e, words, reason, Mark("short quoted phrase, no attribution", _context(text, sent_s, sent_e)),
+                                      _occurrence(text, words, s, lay)))
+        return
+    speaker, how = _resolve_speaker(d, attribution, mentions, known, s, state)
+    ts, te = _trim(text, s, e)
+    _add_quote(d, ts, te, "direct", speaker, "a passage in quotation marks" + ("" if attribution else ", no attribution found"),
+               f"{how}: {_context(text, sent_s, sent_e)}", known, state)
+
+
+def _resolve_speaker(d: Draft, attribution: tuple[int, int, str, str] | None, mentions: list[Mention], known: Known,
+                     at: int, state: dict[str, Any]) -> tuple[str | None, str]:
+    speaker, _, how = _speaker(d.text, attribution, mentions, known, at, state["last"], state["org"], state["proposed"])
+    if speaker:
+        state["last"] = speaker
+        row = known.participants.get(speaker)
+        if (row and row["participant_kind"] != "person") or (not row and re.search(
+                r"-(?:ministry|agency|office|government|presidency)$", speaker)):
+            state["org"] = speaker
+        if not row:
             d.new_participants.setdefault(speaker, Mark(
                 "a speaker the registries do not know",
                 f"'{attribution[2] if attribution else ''}' names no known participant; add '{speaker}' to "
                 "seeds/codings/participants.yaml (kind, name) or correct the speaker"))
-        n += 1
-        statement = _statement(d, speaker, s, known, statements)
-        evidence = f"{how}: {_context(text, sent_s, sent_e)}"
-        d.quotes.append(DraftQuote(s, e, words, speaker, is_new, statement,
-                                   Mark("a passage in quotation marks" + ("" if attribution else ", no attribution found"),
-                                        evidence), _occurrence(text, words, s, lay)))
+    return speaker, how
+
+
+def _add_quote(d: Draft, s: int, e: int, mode: str, speaker: str | None, rule: str, evidence: str,
+               known: Known, state: dict[str, Any]) -> None:
+    if e <= s or any(q.start == s and q.end == e for q in d.quotes):
+        return
+    statement = _statement(d, speaker, s, known, state["statements"])
+    d.quotes.append(DraftQuote(s, e, d.text[s:e], speaker, speaker is not None and speaker not in known.participants,
+                               statement, Mark(f"{mode}: {rule}", evidence), _occurrence(d.text, d.text[s:e], s, d.layout),
+                               mode))
 
 
 def _occurrence(text: str, words: str, start: int, lay: layout_rules.Layout) -> int | None:
@@ -641,17 +832,47 @@ def _speaker_like(words: str) -> bool:
     return any(not _DEMONYM.match(n) and n.lower() not in _STOP for n in _NAME_RUN.findall(words))
 
 
+_CONNECTOR = re.compile(r"^(?:in\s+turn|however|also|meanwhile|in\s+addition|for\s+its\s+part|too)$", re.IGNORECASE)
+_SUBORDINATE = re.compile(r"\b(?:after|before|when|while|because|since|but|that|who|which|where|and)\b")
+
+
 def _subject(outside: str, verb_start: int) -> tuple[int, int] | None:
-    """The words before a speech verb, back to the previous clause boundary (a comma, a quote, the sentence start)."""
+    """The words before a verb that name who acts: back to the clause boundary (a comma, a quote, a subordinator),
+    skipping connectors ("Damascus, in turn, is pressing") and reaching back over a relative ("the opposition that")."""
     left = outside[:verb_start]
-    cut = max(left.rfind(","), left.rfind(";"), left.rfind(":"), left.rfind("  "))
-    phrase = left[cut + 1:]
-    words = phrase.strip()
+    bounds = [m.end() for m in re.finditer(r"[,;:]|§+", left)]
+    segments = list(zip([0] + bounds, bounds + [len(left)]))
+    for seg_s, seg_e in reversed(segments):
+        words = left[seg_s:seg_e].strip(" ,;:§\n")
+        if words and not _CONNECTOR.match(words):
+            break
+    else:
+        return None
+    phrase = left[seg_s:seg_e]
+    cuts = [m for m in _SUBORDINATE.finditer(phrase)
+            if m.group(0) != "and" or len(phrase[m.end():].split()) <= 3 and len(phrase.split()) > 8]
+    start = seg_s
+    if cuts:
+        last = cuts[-1]
+        rest = phrase[last.end():]
+        if rest.strip():
+            start = seg_s + last.end()
+        elif last.group(0) in ("that", "who", "which"):
+            before = phrase[: last.start()].split()
+            back = " ".join(before[-3:])
+            start = seg_s + phrase.rfind(back, 0, last.start()) if back else seg_s
+            phrase_end = seg_s + last.start()
+            words = left[start:phrase_end].strip()
+            return (start + (len(left[start:phrase_end]) - len(left[start:phrase_end].lstrip())),
+                    start + (len(left[start:phrase_end]) - len(left[start:phrase_end].lstrip())) + len(words)) if words else None
+    chunk = left[start:seg_e]
+    chunk = re.sub(r"^(\s*)(?:yet|but|and|while|so)\s", lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), chunk)
+    chunk = re.sub(r"\s(?:also|too|then|now)(\s*)$", lambda m: " " * len(m.group(0)), chunk)
+    words = chunk.strip(" ,;:§\n")
     if not words or len(words.split()) > 12:
         return None
-    # Drop a leading time adverbial ("On Saturday, Akar told" has its comma; "In a statement the ministry ...").
-    start = cut + 1 + (len(phrase) - len(phrase.lstrip()))
-    return start, start + len(words)
+    begin = start + chunk.find(words)
+    return begin, begin + len(words)
 
 
 def _after_verb(outside: str, verb_end: int) -> tuple[int, int] | None:
@@ -672,6 +893,13 @@ def _speaker(text: str, attribution: tuple[int, int, str, str] | None, mentions:
         return last_speaker, False, "no attribution in the sentence; the previous quote's speaker"
     a_s, a_e, words, how = attribution
     inside = [m for m in mentions if a_s <= m.start < a_e]
+    owned = re.search(r"[’']s\s+(?P<head>government|regime|administration|cabinet)\b", words, re.IGNORECASE)
+    if owned:
+        owner = next((m for m in inside if m.start < a_s + owned.start() + 2), None)
+        if owner:
+            pid = _governed(owner.participant_id, owned.group("head").lower(), known)
+            if pid:
+                return pid, False, f"{how}: '{words}' -> the {owned.group('head')} of {owner.participant_id}'s state"
     named = [m for m in inside if m.kind != "state"]
     if named:
         # "Turkish state news agency Anadolu" names Anadolu; "the Turkish Defense Ministry's statement" the ministry.
@@ -695,6 +923,12 @@ def _speaker(text: str, attribution: tuple[int, int, str, str] | None, mentions:
         return fuzzy, fuzzy not in known.participants, f"{how}: '{words}' is close to the name of {fuzzy}"
     if _DEFINITE.search(words) and last_org_speaker and re.match(r"(?:the|its)\s+\w+$", words, re.IGNORECASE):
         return last_org_speaker, False, f"{how}: '{words}' -> the organisation last quoted"
+    side = re.fullmatch(r"(?:the\s+)?(?P<q>[A-Z][a-z]+)\s+(?:side|delegation|party)", words.strip())
+    if side:  # "the Syrian side": the state the qualifier names
+        states = [pid for pid, r in known.participants.items() if r["participant_kind"] == "state"
+                  and _qualifiers(r["name"]) & _qualifiers(side.group("q"))]
+        if len(states) == 1:
+            return states[0], False, f"{how}: '{words}' -> the state {states[0]}"
     states = {m.text for m in inside}
     name = _new_name(words, states)
     if name:
@@ -722,7 +956,8 @@ def _new_name(words: str, states: set[str] = frozenset()) -> str | None:
         core = re.sub(r"^(?:the|its|a|an)\s+", "", words, flags=re.IGNORECASE)
         return core if core else None
     names = [n for n in _NAME_RUN.findall(words)
-             if not _DEMONYM.match(n) and n.lower() not in _STOP and n.split()[0] not in ("On", "In", "At", "The")
+             if not _DEMONYM.match(n) and n.lower() not in _STOP and n.split()[0] not in ("On", "In", "At")
+             and not (n.split()[0] == "The" and len(n.split()) == 1)
              and n not in states and not any(n.startswith(x) for x in states)]
     return max(names, key=len) if names else None
 
@@ -746,6 +981,17 @@ def _referent(text: str, mentions: list[Mention], q_s: int) -> str | None:
     return None
 
 
+def _governed(owner: str, head: str, known: Known) -> str | None:
+    """The organisation named '<head>' ("government") of the state an owner belongs to ("Assad's government")."""
+    row = known.participants.get(owner)
+    if not row:
+        return None
+    state = owner if row["participant_kind"] == "state" else row.get("affiliation_id")
+    found = [pid for pid, r in known.participants.items()
+             if r["participant_kind"] == "organization" and head in r["name"].lower() and r.get("affiliation_id") == state]
+    return found[0] if len(found) == 1 else None
+
+
 def _last_pos(mentions: list[Mention], pid: str, before: int) -> int:
     return max((m.start for m in mentions if m.participant_id == pid and m.start < before), default=-1)
 
@@ -763,17 +1009,23 @@ def _fuzzy(words: str, known: Known, mentions: list[Mention], before: int,
         pid = next(iter(ids))
         if known.participants[pid]["participant_kind"] == "state":
             continue
-        score = fuzz.token_set_ratio(core, spelling, processor=lambda s: s.lower().replace("defence", "defense"))
+        score = fuzz.token_set_ratio(core, spelling, processor=_normal)
         if score >= 85 and _same_country(core, spelling):
-            scored.append((score, _last_pos(mentions, pid, before), pid))
+            # Ties: the qualifier named first ("the Russian and Turkish ministries" -> the Russian), then the latest named.
+            first = min((core.lower().find(q) for q in _qualifiers(spelling) if q in core.lower()), default=len(core))
+            scored.append((score, -first, _last_pos(mentions, pid, before), pid))
     for name, pid in (proposed or {}).items():
-        score = fuzz.token_set_ratio(core, name, processor=lambda s: s.lower().replace("defence", "defense"))
+        score = fuzz.token_set_ratio(core, name, processor=_normal)
         if score >= 85 and len(core.split()) > 1 and _same_country(core, name):
-            scored.append((score, -1, pid))
+            scored.append((score, 0, -1, pid))
     if not scored:
         return None
     scored.sort(reverse=True)
-    return scored[0][2]
+    return scored[0][-1]
+
+
+def _normal(s: str) -> str:
+    return s.lower().replace("defence", "defense").replace("ministries", "ministry")
 
 
 def _qualifiers(words: str) -> set[str]:
@@ -790,11 +1042,16 @@ def _same_country(a: str, b: str) -> bool:
 
 def _statement(d: Draft, speaker: str | None, q_s: int, known: Known, made: dict[tuple[str, str], str]) -> str:
     """The registry statement of this speaker about an event the article reports, else a proposed id."""
-    events = {e.event_id for e in d.events if not e.is_new}
+    # The event this passage most likely reports: the last registry event mentioned before it, else the first.
+    mentioned = [e for e in d.events if not e.is_new]
+    before = [e for e in mentioned if e.start <= q_s]
+    order = ([before[-1].event_id] if before else []) + [e.event_id for e in mentioned]
     if speaker:
-        for sid, row in known.statements.items():
-            if row["speaker_id"] == speaker and (row.get("event_id") in events or not events):
-                return sid
+        mine = {sid: row for sid, row in known.statements.items() if row["speaker_id"] == speaker}
+        for eid in order:
+            for sid, row in mine.items():
+                if row.get("event_id") == eid:
+                    return sid
     key = (speaker or "unknown", "")
     if key not in made:
         made[key] = f"new-{d.article_id}-s{len(made) + 1:02d}"
@@ -872,7 +1129,7 @@ def render(d: Draft) -> str:
             out += [f"  - id: {d.article_id}-q{i:02d}", f"    statement: {q.statement}", f"    text: {_q(' '.join(q.text.split()))}"]
             if q.occurrence:
                 out.append(f"    occurrence: {q.occurrence}")
-            out.append("    mode: direct")
+            out.append(f"    mode: {q.mode}")
             out += _mark(q.mark, 4, speaker=q.speaker)
     if d.uncoded:
         out.append("uncoded:")
