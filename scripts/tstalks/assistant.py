@@ -549,7 +549,8 @@ def quoted_passages(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # Reporting structures, read on a sentence whose quoted passages are masked with "§".
 _SAY = r"(?:said|says|told\s+reporters|reported|added|noted|stressed|stated|announced|indicated|insisted|warned|wrote)"
 _TAIL = re.compile(rf"(?:,|§)\s*(?P<who>[^,§]{{2,80}}?)\s+(?:also\s+|previously\s+)?{_SAY}"
-                   rf"(?:\s+(?:in\s+a\s+statement|at\s+the\s+time|on\s+\w+))?\s*[.!]?\s*$", re.IGNORECASE)
+                   rf"(?:\s+(?:in|at|on|during|after|before|to|from|with|by|late|earlier|later)\b[^,§]{{0,60}})?\s*[.!]?\s*$",
+                   re.IGNORECASE)
 _TAIL_INVERTED = re.compile(rf"(?:,|§)\s*{_SAY}\s+(?P<who>[^,§]{{2,60}}?)\s*[.!]?\s*$", re.IGNORECASE)
 _TAIL_ACCORDING = re.compile(r"(?:,|§)\s*according\s+to\s+(?P<who>[^§]{2,80}?)\s*[.!]?\s*$", re.IGNORECASE)
 _TAIL_NOUN = re.compile(r"§\s*(?P<who>(?:the\s+)?[A-Z][^,§]{2,50}?)\s*[.]?\s*$")
@@ -706,6 +707,8 @@ def _structure(masked: str) -> tuple[str, tuple[int, int], tuple[int, int]] | No
             c_s += len(rest) - len(rest.lstrip())
         cut = _CUT.search(masked, c_s)
         c_e = cut.start() if cut and "§" not in masked[cut.start():] else len(masked.rstrip())
+        if re.match(r"(?:at|in|on|during|after|before|to|from|by|with)\b", masked[c_s:]) and "§" not in masked[c_s:c_e]:
+            continue  # "he said at the end of the briefing": an adverbial, not what was said
         if c_e - c_s > 2:
             return "head", subject, (c_s, c_e)
     for m in _STANCE.finditer(masked):
@@ -951,6 +954,9 @@ def _last_institution(text: str, before: int) -> str | None:
 def _new_name(words: str, states: set[str] = frozenset()) -> str | None:
     """The name a speaker phrase gives someone the registries do not know."""
     words = " ".join(words.split())
+    owner = re.match(r"^(?:the\s+)?(?P<owner>.+?)[’']s\s+(?:statement|readout|communiqu\w+|release)$", words, re.IGNORECASE)
+    if owner:  # "the Turkish Defense Ministry's statement": the ministry speaks
+        words = owner.group("owner")
     last = words.split()[-1] if words.split() else ""
     if _DEFINITE.fullmatch(last.lower()) or _DEFINITE.fullmatch(last):  # an institution: "the Turkish defense ministry"
         core = re.sub(r"^(?:the|its|a|an)\s+", "", words, flags=re.IGNORECASE)
@@ -1070,8 +1076,8 @@ def render(d: Draft) -> str:
         "# top-level `draft:` block when it is empty. `tstalks build` refuses this file until no draft mark remains.",
         f"article: {d.article_id}",
         "seed:",
-        f"  file: {d.seed_file}",
-        f"  sha256: {d.sha256}",
+        f"  file: {_q(d.seed_file)}",
+        f"  sha256: {_q(d.sha256)}",
         f"outlet: {_q(d.outlet)}",
     ]
     if d.url:
