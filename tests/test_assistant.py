@@ -177,3 +177,23 @@ def test_a_confirmed_draft_no_longer_counts_as_a_draft(tmp_path):
     except Failed as exc:
         problems = exc.problems
     assert [p for p in problems if "draft" in p.message] == []
+
+
+pieces = st.sampled_from(list('ab XY.,;:!?"“”‘’\'\n—-/()07') + [
+    "\n\n", "said", "according to ", "Tuesday", "May", "2023", " years ago", "0000", "the ministry", "he ",
+    "Subscribe", "http://x.y/2023/04/25/z", " / Reuters", "Updated: "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(pieces, min_size=1, max_size=120).map("".join).filter(lambda t: t.strip()))
+def test_drafting_any_text_gives_spans_inside_it_and_a_readable_file(text):
+    d = assistant.draft(text, assistant.Known({}, {}, {}, {}, set()), "a900", "900_x.txt", "0" * 64)
+    assert all(0 <= q.start < q.end <= len(text) for q in d.quotes)
+    _, _, problems = parse_yaml(assistant.render(d).encode("utf-8"), "draft.yaml")
+    assert problems == []
+
+
+@pytest.mark.parametrize("expression", ["0000", "the 0000s", "9999 years ago"])
+def test_an_impossible_year_is_a_date_error_not_a_crash(expression):
+    with pytest.raises(dates.DateError):
+        dates.resolve(expression, dt.date(2023, 4, 25), "day")

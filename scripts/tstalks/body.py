@@ -191,8 +191,9 @@ def layout(text: str) -> Layout:
     labelled = [Block(s, e, t, *label(t)) for s, e, t in raw]
     labelled = _context(labelled)
     first, last = _body_run(labelled)
-    if first is None:
-        return Layout(tuple(labelled), 0, 0, "no prose paragraph found")
+    if first is None:  # nothing reads as prose: offer the whole text and say so
+        start = len(text) - len(text.lstrip())
+        return Layout(tuple(labelled), start, len(text.rstrip()), "no prose paragraph found: the whole text")
     body = labelled[first: last + 1]
     skipped = tuple(b for b in body if b.label != PROSE)
     body_start, body_end = body[0].start, body[-1].end

@@ -89,9 +89,9 @@ def _apply(rule: str, m: re.Match[str], expression: str, pub: dt.date | None, pu
     if rule == "month_year":
         return Resolved(_date(int(g["year"]), MONTHS[g["month"].lower()], 1, expression), "month", "explicit")
     if rule == "decade":
-        return Resolved(dt.date(int(g["decade"]), 1, 1), "decade", "explicit")
+        return Resolved(_date(int(g["decade"]), 1, 1, expression), "decade", "explicit")
     if rule == "year":
-        return Resolved(dt.date(int(g["year"]), 1, 1), "year", "explicit")
+        return Resolved(_date(int(g["year"]), 1, 1, expression), "year", "explicit")
     # Relative expressions need a publication date at least as precise as the expression.
     need = "day" if rule == "weekday" else "month" if rule in ("named_month", "this_month", "last_month") else "year"
     if pub is None or PRECISIONS.index(pub_precision or "decade") > PRECISIONS.index(need):
@@ -117,7 +117,7 @@ def _apply(rule: str, m: re.Match[str], expression: str, pub: dt.date | None, pu
         return Resolved(dt.date(pub.year - 1, 1, 1), "year", "last_year")
     n = g["n"].lower()
     years = NUMBERS[n] if n in NUMBERS else int(n)
-    return Resolved(dt.date(pub.year - years, 1, 1), "year", "years_ago")
+    return Resolved(_date(pub.year - years, 1, 1, expression), "year", "years_ago")
 
 
 def _date(year: int, month: int, day: int, expression: str) -> dt.date:
