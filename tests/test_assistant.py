@@ -197,3 +197,16 @@ def test_drafting_any_text_gives_spans_inside_it_and_a_readable_file(text):
 def test_an_impossible_year_is_a_date_error_not_a_crash(expression):
     with pytest.raises(dates.DateError):
         dates.resolve(expression, dt.date(2023, 4, 25), "day")
+
+
+def test_a_page_in_another_house_style_is_read_by_the_same_rules():
+    """An invented wire-agency page (tests/fixtures/agency_style_page.txt): dateline with agency tag, 'By' line,
+    time-first timestamps, an '(AP Photo/...)' caption, a contributor line and a copyright footer."""
+    text = (ROOT / "tests" / "fixtures" / "agency_style_page.txt").read_text("utf-8")
+    d = assistant.draft(text, assistant.Known({}, {}, {}, {}, set()), "a900", "x.txt", "0" * 64)
+    lay = d.layout
+    assert text[lay.body_start:].startswith("MINAS TIRITH, Gondor (AP) — The foreign ministers")
+    assert text[:lay.body_end].endswith("a charge Narnia denies.")
+    assert (d.published.source, d.published.date) == ("printed", dt.date(2024, 3, 14))
+    assert lay.byline.text == "JANE DOE and RICHARD ROE"
+    assert {q.text: q.speaker for q in d.quotes}["We have agreed to meet again next month"] == "lucy-pevensie"

@@ -344,11 +344,19 @@ def _mentions(text: str, start: int, end: int, known: Known) -> list[Mention]:
                 taken.append((m.start(), m.end()))
                 found.append(Mention(pid, text[m.start():m.end()], m.start(), m.end(),
                                      known.participants[pid]["participant_kind"]))
+    surnames: dict[str, str] = {}
     for m in _TITLED.finditer(text, start, end):
         s, e = m.span("name")
         if not any(a < e and s < b for a, b in taken):
             taken.append((s, e))
-            found.append(Mention(slug(m.group("name")), " ".join(m.group("name").split()), s, e, "new"))
+            name = " ".join(m.group("name").split())
+            found.append(Mention(slug(name), name, s, e, "new"))
+            surnames.setdefault(name.split()[-1], slug(name))
+    for last, pid in surnames.items():  # later mentions of a titled newcomer by surname alone
+        for m in re.finditer(rf"(?<![\w-]){re.escape(last)}(?![\w-])", text[:end]):
+            if m.start() >= start and not any(a < m.end() and m.start() < b for a, b in taken):
+                taken.append(m.span())
+                found.append(Mention(pid, last, m.start(), m.end(), "new"))
     return sorted(found, key=lambda m: m.start)
 
 
@@ -562,7 +570,9 @@ _STANCE = re.compile(r"\b(?P<verb>(?:has\s+|have\s+)?(?:blamed|denied|rejected|a
 _THAT = re.compile(r"^(?P<pre>[^§]{0,80}?\bthat)\s+")
 _CUT = re.compile(r",\s+(?:using|after|while|amid|following|before|which|who|as|but|yet|and\s+(?:has|is|was))\b"
                   r"|\s+(?:much\s+to\s+the|despite|in\s+spite\s+of)\s")
-_LEAD_CONNECTOR = re.compile(r"^(?:[A-Z]{3,}[A-Z .,]*\s+[—–-]+\s+)?(?:(?:In\s+addition|However|Also|Meanwhile|But|And|Yet)\s*,?\s+)?")
+_LEAD_CONNECTOR = re.compile(r"^(?:[A-Z][A-Z.’' -]{2,30}(?:,\s*[A-Z][\w. ]{1,30})?(?:\s*\([^)]{1,20}\))?\s*[—–-]{1,2}\s+)?"
+                             r"(?:(?:In\s+addition|However|Also|Meanwhile|But|And|Yet)\s*,?\s+)?")
+_HEAD_ACCORDING = re.compile(r"^\s*According\s+to\s+(?P<who>[^,§]{2,80}),\s*")
 _STRIP_END = "\"“”‘’'.,;:!? \n\t"
 
 
@@ -671,6 +681,9 @@ def _structure(masked: str) -> tuple[str, tuple[int, int], tuple[int, int]] | No
     """(form, speaker span, content span) of a reporting sentence, offsets into the sentence; None if it reports no one."""
     lead = _LEAD_CONNECTOR.match(masked)
     start = lead.end() if lead else 0
+    opening = _HEAD_ACCORDING.match(masked, start)
+    if opening and _speaker_like(opening.group("who")):
+        return "according", opening.span("who"), (opening.end(), len(masked.rstrip()))
     act = _SPEECH_ACT.search(masked)
     if act and _speaker_like(act.group("who")):
         return "speech act", act.span("who"), act.span("content")

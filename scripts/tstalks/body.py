@@ -27,7 +27,7 @@ _URL = re.compile(r"https?://[^\s<>\"”’)\]]+")
 # A photo credit closes a caption: "Vadim Savitsky / Press", "AFP/ Reuters", "(Photo by ... / Getty Images)".
 _CREDIT = re.compile(
     r"(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.’'-]*\s*/\s*[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3}\s*$"
-    r"|\((?:photo|photograph|image|picture|photo credit)\b[^)]*\)\s*$"
+    r"|\([^()]{0,40}\b(?:photo|photograph|image|picture|photo credit)\b[^)]*\)\s*$"
     r"|\b(?:getty images|via reuters|via afp|via ap|shutterstock)\b[^.]*\)?\s*$",
     re.IGNORECASE)
 # The publisher speaking to the reader: calls to action and the machinery of subscriptions.
@@ -42,11 +42,13 @@ _CALL_TO_ACTION = re.compile(
     r"^(?:join|subscribe|sign|support|try|start|become|remind|read|skip|follow|share|download|click|"
     r"thank you|please|get|don['’]t miss|already a member|not ready)\b", re.IGNORECASE)
 _READER_VOICE = re.compile(r"\b(?:you|your|yours|we|our|ours|us)\b", re.IGNORECASE)
-_CREDIT_LINE = re.compile(r"\b(?:contributed|contributing) (?:to )?(?:this|the) (?:report|story|article)\b", re.IGNORECASE)
+_CREDIT_LINE = re.compile(r"\b(?:contributed|contributing)\b(?: (?:reporting|to (?:this|the) (?:report|story|article)|from|$))",
+                          re.IGNORECASE)
+_LEADING_TIME = re.compile(r"^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?\s*,?\s*", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[•·▪◦*–-]|\d+[.)])\s+")
 _TIMESTAMP_LEAD = re.compile(r"^(?:(?P<update>updated|last updated|modified)|published|posted|first published)\s*:?\s*(?:on\s+)?",
                              re.IGNORECASE)
-_BY = re.compile(r"^by\s+(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){1,3})(?:\s*(?:,|and|&).*)?$")
+_BY = re.compile(r"^[Bb]y\s+(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){1,3})(?:\s*(?:,|and|&).*)?$")
 _NAME = re.compile(r"^[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){1,3}$")
 _DATELINE = re.compile(r"(?P<place>[A-Z][A-Z.’' -]{1,30}?)(?:\s*,\s*[A-Z][\w. ]{1,30})?(?:\s*\([^)]{1,20}\))?\s*[—–-]{1,2}\s+")
 _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’")
@@ -128,7 +130,8 @@ def _lines_if_stamped(text: str, start: int, end: int) -> list[tuple[int, int]]:
             lead = len(line) - len(line.lstrip())
             lines.append((pos + lead, pos + len(line.rstrip())))
         pos += len(line)
-    if len(lines) > 1 and any(_timestamp(" ".join(text[s:e].split())) for s, e in lines):
+    if len(lines) > 1 and any(_timestamp(" ".join(text[s:e].split())) or _BY.match(" ".join(text[s:e].split()))
+                              for s, e in lines):
         return lines
     return [(start, end)]
 
@@ -145,6 +148,7 @@ def _timestamp(text: str) -> tuple[str, str] | None:
     """(expression, 'printed' or 'printed_update') when the block is a printed date and nothing else."""
     m = _TIMESTAMP_LEAD.match(text)
     expression = text[m.end():] if m else text
+    expression = _LEADING_TIME.sub("", expression)  # "9:12 AM EDT, March 14, 2024": the date follows the time
     try:
         r = dates.resolve(expression, None, None)
     except dates.DateError:
@@ -179,8 +183,8 @@ def label(text: str) -> tuple[str, str]:
         return OTHER, "a list item"
     if words >= 6 and _TERMINAL.search(text):
         return PROSE, "a sentence-ending paragraph"
-    if _BY.match(text) or (_NAME.match(text) and words <= 4):
-        return BYLINE, "a short line of capitalised names"
+    if _BY.match(text):
+        return BYLINE, "a line opening with 'By' and a name"
     return OTHER, "short, or without sentence-ending punctuation"
 
 
@@ -291,8 +295,7 @@ def _title(text: str, head: list[Block]) -> Found | None:
 def _byline(text: str, bs: list[Block], first: int) -> Found | None:
     for b in bs[:first]:
         if b.label == BYLINE:
-            m = _BY.match(b.text)
-            name = m.group("name") if m else b.text
+            name = re.sub(r"^[Bb]y\s+", "", b.text) if _BY.match(b.text) else b.text
             start = _find(text, name, b.start, b.end)
             return Found(name, start, start + _len_in(text, name, start), b.why)
     return None
