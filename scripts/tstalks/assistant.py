@@ -154,6 +154,7 @@ class KnownEvent:
     country_code: str | None
     participants: frozenset[str]
     roles: dict[str, str]
+    event_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,8 @@ def known_from(resolution: Resolution, codings: Codings, leave_out: str | set[st
             continue
         roles = members.get(e["event_id"], {})
         events[e["event_id"]] = KnownEvent(e["event_id"], e["title"], e["start_date"], e["start_date_precision"],
-                                           e["end_date"], e["city"], e["country_code"], frozenset(roles), roles)
+                                           e["end_date"], e["city"], e["country_code"], frozenset(roles), roles,
+                                           e["event_type"])
     quoted = {r["statement_id"] for r in others(t["quotes"])}
     statements = {r["statement_id"]: r for r in t["statements"] if not out or r["statement_id"] in quoted}
     outlets = {r["outlet"] for r in t["articles"] if r["article_id"] not in out}
@@ -428,28 +430,26 @@ def _events(text: str, lay: layout_rules.Layout, found: list[DraftDate], mention
     for s, e in _sentences(text, lay.body_start, lay.body_end):
         sentence = text[s:e]
         dated = [d for d in found if s <= d.start < e and d.value and d.precision == "day"]
-        if not _MEETING.search(sentence):
+        if not _MEETING.search(sentence) and not any(rx.search(sentence) for rx in _EVENT_RX.values()):
             context_date = dated[-1] if dated else context_date
             continue
         in_sentence = [d for d in found if s <= d.start < e]
         if not in_sentence and context_date is not None:
             in_sentence = [context_date]  # an undated sentence goes on about the last dated one
         people = [m for m in mentions if s <= m.start < e]
-        best, best_score, why = None, 0.0, ""
-        for ev in known.events.values():
-            score, reasons = _event_score(ev, sentence, in_sentence, people)
-            if score > best_score:
-                best, best_score, why = ev, score, reasons
+        scored = sorted(((*_event_score(ev, sentence, in_sentence, people, ev.event_type), ev)
+                         for ev in known.events.values()), key=lambda x: -x[0])
         date = next((d for d in in_sentence if d.value and s <= d.start < e), None)
         context_date = dated[-1] if dated else context_date
-        if best is not None and best_score >= 2 and best.event_id not in used:
+        matched = [(score, why, ev) for score, why, ev in scored if score >= 2.5 and ev.event_id not in used][:2]
+        for score, why, best in matched:
             used.add(best.event_id)
             roles = [(m.participant_id, best.roles.get(m.participant_id, "attendee"), m.text)
                      for m in people if m.participant_id in best.participants]
             out.append(DraftEvent(best.event_id, False, " ".join(sentence.split()), s, e,
                                   date.text if date else None, tuple(_unique(roles)),
-                                  Mark("a sentence reporting a meeting, matched to the event registry", why)))
-        elif best is None or best_score < 2:
+                                  Mark("a sentence reporting an event, matched to the event registry", f"score {score:.1f}: {why}")))
+        if not matched and not any(x[0] >= 2.5 for x in scored):
             if date and date.value and date.precision in ("day", "month") and people:
                 new += 1
                 eid = f"new-{aid}-e{new:02d}"
@@ -470,8 +470,42 @@ def _unique(items: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     return out
 
 
-def _event_score(ev: KnownEvent, sentence: str, found: list[DraftDate], people: list[Mention]) -> tuple[float, str]:
+# Words that report an event of each type (schemas/codelists/event_type.csv).
+_EVENT_WORDS = {
+    "meeting": r"meeting|met|meet|talks|hosted|hosts|gathering|convened|encounter",
+    "summit": r"summit",
+    "informal_exchange": r"exchange|sidelines",
+    "intelligence_contact": r"intelligence\s+(?:services|chiefs|contacts?)|contact\s+between",
+    "military_operation": r"offensive|operations?|fighting\s+in",
+    "military_intervention": r"intervened|intervention|military\s+campaign|air\s+strikes",
+    "attack": r"attack|bombing",
+    "armed_conflict": r"civil\s+war|(?:the\s+)?war\s+in|uprising|insurgency|conflict",
+    "diplomatic_rupture": r"severed|severing|cut(?:ting)?\s+(?:diplomatic\s+)?ties|no\s+(?:official\s+)?diplomatic\s+ties",
+    "election": r"elections?",
+    "protest": r"protests?|demonstrations?",
+}
+_EVENT_RX = {k: re.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in _EVENT_WORDS.items()}
+_CONTENT = re.compile(r"[A-Za-z][a-z’'-]{3,}")
+_EVENT_STOP = {"with", "from", "their", "that", "this", "which", "after", "between", "meeting", "talks", "ministers", "minister"}
+
+
+def _title_overlap(title: str, sentence: str) -> float:
+    """The share of a registry title's content words (5-letter stems) that the sentence uses."""
+    stems = {w.lower()[:5] for w in _CONTENT.findall(title) if w.lower() not in _EVENT_STOP}
+    said = {w.lower()[:5] for w in _CONTENT.findall(sentence)}
+    return len(stems & said) / len(stems) if stems else 0.0
+
+
+def _event_score(ev: KnownEvent, sentence: str, found: list[DraftDate], people: list[Mention],
+                 event_type: str | None = None) -> tuple[float, str]:
     score, reasons = 0.0, []
+    if event_type and event_type in _EVENT_RX and _EVENT_RX[event_type].search(sentence):
+        score += 1.0
+        reasons.append(f"words of a {event_type}")
+    overlap = _title_overlap(ev.title, sentence)
+    if overlap >= 0.34:
+        score += 1.5 if overlap >= 0.5 else 1.0
+        reasons.append(f"{overlap:.0%} of the title's words")
     for d in found:
         if d.value is None or ev.date is None:
             continue
