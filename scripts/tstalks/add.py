@@ -35,7 +35,7 @@ def read_article(path: Path, shown: str) -> tuple[bytes, str]:
     try:
         mode = path.lstat().st_mode if path.is_symlink() else path.stat().st_mode
     except OSError as exc:
-        raise Failed([Problem(shown, None, "", f"cannot read it ({exc.strerror})", "give the path of a text file")])
+        raise Failed([Problem(shown, None, "", f"cannot read it ({exc.strerror})", "give the path of a text file")]) from None
     if not stat.S_ISREG(mode) or path.is_symlink():
         raise Failed([Problem(shown, None, "", "not a regular file", "give the path of the article's text file itself")])
     raw = path.read_bytes()
@@ -46,7 +46,7 @@ def read_article(path: Path, shown: str) -> tuple[bytes, str]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise Failed([Problem(shown, line, "", f"not UTF-8 text (byte {exc.start} is 0x{raw[exc.start]:02x})",
-                              "save the article as UTF-8 text (not a PDF, a word-processor file or another encoding)")])
+                              "save the article as UTF-8 text (not a PDF, a word-processor file or another encoding)")]) from None
     bad = next((i for i, c in enumerate(text) if c == "\x00" or (ord(c) < 32 and c not in "\n\r\t\f")), None)
     if bad is not None:
         raise Failed([Problem(shown, text.count("\n", 0, bad) + 1, "", f"holds a control character (U+{ord(text[bad]):04X}), "

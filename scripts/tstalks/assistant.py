@@ -34,7 +34,6 @@ _SPEECH = (r"said|says|say|told(?:\s+reporters)?|tells|added|adds|noted|notes|st
 _SPEECH_RX = re.compile(rf"\b(?:{_SPEECH})\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>[^,.;“”\"]{2,80}(?:,\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}(?=\s*[.;]))?)",
                         re.IGNORECASE)
-_PRONOUN = re.compile(r"^(?:he|she|him|her|his)$", re.IGNORECASE)
 _DEFINITE = re.compile(r"\b(?:ministry|ministries|statement|readout|agency|office|government|spokes(?:man|woman|person)|"
                        r"presidency|kremlin|side|outlet|media|opposition|regime|forces|fighters|militants|rebels)\b",
                        re.IGNORECASE)
@@ -365,7 +364,7 @@ def _mentions(text: str, start: int, end: int, known: Known) -> list[Mention]:
 def _word_edge(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
-    return not (before.isalnum() or after.isalnum() or (after in "’'" and end + 1 < len(text) and text[end + 1] == "s" and False))
+    return not (before.isalnum() or after.isalnum())
 
 
 def slug(words: str) -> str:
@@ -830,7 +829,7 @@ def _occurrence(text: str, words: str, start: int, lay: layout_rules.Layout) -> 
 
 
 def _context(text: str, start: int, end: int) -> str:
-    return " ".join(text[max(0, start - 0): end].split())
+    return " ".join(text[max(0, start): end].split())
 
 
 def _attribution(text: str, sent_s: int, sent_e: int, q_s: int, q_e: int,
@@ -891,7 +890,7 @@ def _subject(outside: str, verb_start: int) -> tuple[int, int] | None:
     skipping connectors ("Damascus, in turn, is pressing") and reaching back over a relative ("the opposition that")."""
     left = outside[:verb_start]
     bounds = [m.end() for m in re.finditer(r"[,;:]|§+", left)]
-    segments = list(zip([0] + bounds, bounds + [len(left)]))
+    segments = list(zip([0] + bounds, bounds + [len(left)], strict=True))
     for seg_s, seg_e in reversed(segments):
         words = left[seg_s:seg_e].strip(" ,;:§\n")
         if words and not _CONNECTOR.match(words):

@@ -258,7 +258,7 @@ def report(scores: list[Score]) -> str:
         "Each curated article is drafted as if new: from its seed text, with registries that know only what the",
         "other articles attest (their aliases, event mentions and quotes). The draft is compared with the curated coding:",
         "",
-        f"- **quote spans**: a drafted quote matches a curated quote when the character ranges overlap with Jaccard",
+        "- **quote spans**: a drafted quote matches a curated quote when the character ranges overlap with Jaccard",
         f"  ≥ {JACCARD} (shared characters / characters in either), one to one, best overlaps first. Recall = matched /",
         "  curated quotes (direct, paraphrase or mixed alike); precision = matched / drafted quotes (passages the",
         "  draft sets aside as `uncoded` are not counted as drafted quotes), over finished codings only: a coding is",
