@@ -229,16 +229,26 @@ def draft(text: str, known: Known, article_id: str, seed_file: str, sha256: str,
     return d
 
 
+_HOUSE_NAME = re.compile(r"\b(?:Support|Join|Subscribe\s+to|from|with)\s+(?P<name>(?:The\s+)?[A-Z][\w-]*[a-z][\w-]*"
+                         r"(?:\s+[A-Z][\w-]*[a-z][\w-]*){0,3})")
+
+
 def _outlet(text: str, lay: layout_rules.Layout, known: Known) -> str:
-    """An outlet the registries know that the page names outside the body, else a placeholder the curator replaces."""
+    """The outlet: one the registries know that the page names outside the body or in its URL's host; else the
+    name the publisher's own blocks invite the reader to support, join or hear from; else the URL's host."""
     outside = text[: lay.body_start] + " " + text[lay.body_end:]
+    host = re.sub(r"^https?://(?:www\.)?", "", lay.own_url.text).split("/")[0] if lay.own_url else ""
     for name in sorted(known.outlets, key=len, reverse=True):
-        if pattern(name).search(outside):
+        if pattern(name).search(outside) or (host and re.sub(r"\W", "", name.lower()) in host.replace(".", "")):
             return name
-    if lay.own_url:
-        host = re.sub(r"^https?://(?:www\.)?", "", lay.own_url.text).split("/")[0]
-        return host
-    return "UNKNOWN OUTLET"
+    names: dict[str, int] = {}
+    for b in lay.blocks:
+        if b.label == layout_rules.BOILERPLATE:
+            for m in _HOUSE_NAME.finditer(b.text):
+                names[m.group("name")] = names.get(m.group("name"), 0) + 1
+    if names:
+        return max(names, key=lambda n: (names[n], len(n)))
+    return host or "UNKNOWN OUTLET"
 
 
 def _published(lay: layout_rules.Layout, url: str | None, given: str | None) -> DraftPublished:
@@ -1193,8 +1203,8 @@ def render(d: Draft) -> str:
             out += _mark(u.mark, 4)
     out.append("draft:")
     out.append("  fields:")
-    fields = {"outlet": Mark("an outlet the registries know, named outside the body" if d.outlet in set() else
-                             "the outlet named outside the body, the URL's host, or a placeholder", d.outlet)}
+    fields = {"outlet": Mark("a known outlet named outside the body, the name the publisher's blocks use, "
+                             "the URL's host, or a placeholder", d.outlet)}
     if d.url:
         fields["url"] = Mark(lay.own_url.rule if lay.own_url else "given with --url", d.url)
     fields["title"] = Mark(lay.title.rule if lay.title else "no headline found", title)

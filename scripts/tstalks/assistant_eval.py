@@ -39,6 +39,7 @@ class Score:
     curated_dates: int = 0
     dates_right: int = 0
     published_right: bool = False
+    outlet_right: bool = False
     complete: bool = True  # every quoted passage of the body is coded or set aside, so precision can be measured
     statements_known: int = 0  # matched quotes whose curated statement the reduced registry knows
     statements_right: int = 0
@@ -156,6 +157,7 @@ def evaluate(project: Project) -> list[Score]:
                 found = f"{got.text!r} -> {got.value} {got.precision}" if got else "nothing"
                 s.misses.append(f"date {seed.text[start:end]!r} -> {want[0]} {want[1]}: drafted {found}")
         row = next(r for r in t["articles"] if r["article_id"] == aid)
+        s.outlet_right = d.outlet == row["outlet"]
         s.published_right = (d.published.date, d.published.precision) == (row["published_date"], row["published_date_precision"])
         scores.append(s)
     return scores
@@ -203,6 +205,7 @@ def totals(scores: list[Score]) -> dict[str, float | None]:
         "body_accuracy": ratio(sum(s.body_correct for s in scores), sum(s.chars for s in scores)),
         "date_accuracy": ratio(sum(s.dates_right for s in scores), sum(s.curated_dates for s in scores)),
         "published_accuracy": ratio(sum(s.published_right for s in scores), len(scores)),
+        "outlet_accuracy": ratio(sum(s.outlet_right for s in scores), len(scores)),
         "statement_accuracy": ratio(sum(s.statements_right for s in scores), sum(s.statements_known for s in scores)),
         "event_recall": ratio(sum(s.events_right for s in scores), sum(s.curated_events for s in scores)),
         "event_precision": ratio(sum(s.events_right for s in scores), sum(s.drafted_events for s in scores)),
@@ -294,6 +297,7 @@ def report(scores: list[Score]) -> str:
     names = {"quote_recall": "quote span recall", "quote_precision": "quote span precision",
              "speaker_accuracy": "speaker attribution", "body_accuracy": "body detection (characters)",
              "date_accuracy": "date resolution", "published_accuracy": "publication date",
+             "outlet_accuracy": "outlet",
              "statement_accuracy": "statement chosen (matched quotes of known statements)",
              "event_recall": "registry events mentioned (recall)", "event_precision": "registry events mentioned (precision)"}
     for key, name in names.items():
