@@ -210,3 +210,14 @@ def test_a_page_in_another_house_style_is_read_by_the_same_rules():
     assert (d.published.source, d.published.date) == ("printed", dt.date(2024, 3, 14))
     assert lay.byline.text == "JANE DOE and RICHARD ROE"
     assert {q.text: q.speaker for q in d.quotes}["We have agreed to meet again next month"] == "lucy-pevensie"
+
+
+def test_values_given_on_the_command_line_are_not_marked_as_drafts(tmp_path):
+    project = _project(tmp_path)
+    source = tmp_path / "new.txt"
+    source.write_bytes(SEEDS[2].read_bytes() + b"\nA line that makes this text new.\n")
+    coding = adding.add(project, source, url="https://example.org/a", outlet="Example Wire", published="2022-12-29").coding
+    data = yaml.safe_load(coding.read_text("utf-8"))
+    assert (data["outlet"], data["url"]) == ("Example Wire", "https://example.org/a")
+    assert "draft" not in data["published"]
+    assert {"outlet", "url"}.isdisjoint(data["draft"]["fields"])

@@ -137,6 +137,7 @@ class Draft:
     events: list[DraftEvent] = field(default_factory=list)
     aliases: dict[str, list[str]] = field(default_factory=dict)
     new_participants: dict[str, Mark] = field(default_factory=dict)
+    given: frozenset[str] = frozenset()  # fields the curator gave on the command line: not drafts
 
 
 # ---------------------------------------------------------------- what the registries already know
@@ -211,7 +212,8 @@ def draft(text: str, known: Known, article_id: str, seed_file: str, sha256: str,
     lay = layout_rules.layout(text)
     own_url = url or (lay.own_url.text if lay.own_url else None)
     d = Draft(article_id, seed_file, sha256, text, lay, outlet or _outlet(text, lay, known), own_url,
-              _published(lay, own_url, published))
+              _published(lay, own_url, published),
+              given=frozenset(k for k, v in (("url", url), ("outlet", outlet), ("published", published)) if v))
     mentions = _mentions(text, lay.body_start, lay.body_end, known)
     d.dates = _dates(text, lay.body_start, lay.body_end, d.published)
     if d.published.source in ("unknown",):
@@ -1151,7 +1153,8 @@ def render(d: Draft) -> str:
         v = getattr(p, k)
         if v is not None:
             out.append(f"  {k}: {_q(v)}")
-    out += _mark(p.mark, 2)
+    if "published" not in d.given:
+        out += _mark(p.mark, 2)
     first, last = _edge_words(text, lay.body_start, lay.body_end)
     out += ["body:", "  first:", f"    text: {_q(first)}"]
     occ = _occ(text, first, lay.body_start, 0)
@@ -1213,7 +1216,8 @@ def render(d: Draft) -> str:
     if lay.dateline:
         fields["dateline"] = Mark(lay.dateline.rule, lay.dateline.text)
     for k, m in fields.items():
-        out += [f"    {k}:", f"      rule: {_q(m.rule)}", f"      evidence: {_q(m.evidence)}"]
+        if k not in d.given:
+            out += [f"    {k}:", f"      rule: {_q(m.rule)}", f"      evidence: {_q(m.evidence)}"]
     if d.new_participants:
         out.append("  new_participants:")
         for pid, m in sorted(d.new_participants.items()):
@@ -1257,9 +1261,9 @@ def _occ(text: str, words: str, at: int | None, start: int, end: int | None = No
 
 
 def _block_summary(lay: layout_rules.Layout) -> str:
-    out = [f"{b.label} ({b.why}): {b.text[:60]}" for b in lay.blocks
-           if not lay.body_start <= b.start < lay.body_end]
-    return "outside the body: " + " | ".join(out)
+    out = [f"{b.label}: {b.text[:50]}" for b in lay.blocks if not lay.body_start <= b.start < lay.body_end]
+    more = f" | ... and {len(out) - 12} more blocks" if len(out) > 12 else ""
+    return "outside the body: " + " | ".join(out[:12]) + more
 
 
 def _q(value: str) -> str:
