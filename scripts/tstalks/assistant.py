@@ -1218,6 +1218,11 @@ def render(d: Draft) -> str:
     for k, m in fields.items():
         if k not in d.given:
             out += [f"    {k}:", f"      rule: {_q(m.rule)}", f"      evidence: {_q(m.evidence)}"]
+    if d.aliases:
+        out.append("  aliases:")
+        for pid, spellings in sorted(d.aliases.items()):
+            how = "a spelling of a registry participant found in the body (surnames of persons included)"
+            out += [f"    {pid}:", f"      rule: {_q(how)}", f"      evidence: {_q(', '.join(spellings))}"]
     if d.new_participants:
         out.append("  new_participants:")
         for pid, m in sorted(d.new_participants.items()):

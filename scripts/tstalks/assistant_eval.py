@@ -253,7 +253,7 @@ def report(scores: list[Score]) -> str:
         "  the words of the event's title, date, place and participants; dated ones that match none are proposed as new.",
         "",
         "Every drafted item carries `draft: {rule, evidence}` (a quote also its likely `speaker`), and the file a",
-        "top-level `draft:` block (drafted fields, proposed participants, date expressions). `tstalks build` lists",
+        "top-level `draft:` block (drafted fields and aliases, proposed participants, date expressions). `tstalks build` lists",
         "each remaining mark as a problem (file, line, item) and builds nothing until all are gone.",
         "",
         "## How it is measured",

@@ -42,7 +42,7 @@ def _top(block: Any, found: list[Problem], path: str, line_of: Callable[..., int
         found.append(Problem(path, line_of("draft"), "draft", "the file is still marked as a draft",
                              "delete the top-level 'draft:' block once every item is confirmed"))
         return
-    for name in ("fields", "new_participants"):
+    for name in ("fields", "aliases", "new_participants"):
         for key, mark in (block.get(name) or {}).items():
             found.append(Problem(path, line_of("draft", name, key), f"draft/{name}/{key}",
                                  f"drafted, not yet confirmed: {key} (rule: {mark.get('rule', '')})",
