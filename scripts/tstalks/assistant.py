@@ -808,9 +808,16 @@ def _loose_quote(d: Draft, s: int, e: int, sent_s: int, sent_e: int, passages: l
                f"{how}: {_context(text, sent_s, sent_e)}", known, state)
 
 
+_MEDIUM = re.compile(r"\b(?:news\s+agency|agency|state\s+media|media|news\s+outlet|outlet|broadcaster|television|"
+                     r"newspaper|wire)\b", re.IGNORECASE)
+
+
 def _resolve_speaker(d: Draft, attribution: tuple[int, int, str, str] | None, mentions: list[Mention], known: Known,
                      at: int, state: dict[str, Any]) -> tuple[str | None, str]:
     speaker, _, how = _speaker(d.text, attribution, mentions, known, at, state["last"], state["org"], state["proposed"])
+    if attribution and _MEDIUM.search(attribution[2]):
+        how = (f"{how} (a news medium: if it relays someone else's words, make it the quote's 'via' and the source "
+               "the statement's speaker)")
     if speaker:
         state["last"] = speaker
         row = known.participants.get(speaker)
