@@ -122,6 +122,35 @@ def coverage(root: str | None, show_all: bool) -> None:
     click.echo("Coverage 100%.")
 
 
+@main.command()
+@click.argument("article", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--url", help="The article's own URL, when known (else read from the text, if printed there).")
+@click.option("--outlet", help="The outlet's name as it calls itself (else guessed from the text and marked as a draft).")
+@click.option("--published", help="The publication date, YYYY-MM-DD, when known and not printed in the text.")
+@root_option
+def add(article: Path, url: str | None, outlet: str | None, published: str | None, root: str | None) -> None:
+    """Add the raw text ARTICLE as a new seed and draft its coding.
+
+    Copies the file byte for byte to seeds/articles/NNN_<sha256 prefix>.txt (refusing a duplicate or a file
+    that is not UTF-8 text) and writes seeds/codings/articles/aNNN.yaml: body, metadata, quotes with their
+    likely speakers, date expressions and candidate events, each marked `draft:` with the rule and evidence.
+    `tstalks build` refuses the file until a curator has confirmed every item and deleted its mark.
+    """
+    from . import add as adding
+
+    project = _project(root)
+    try:
+        added = adding.add(project, article, url=url, outlet=outlet, published=published)
+    except Failed as exc:
+        _fail(exc.problems, "Nothing was added.")
+    d = added.draft
+    click.echo(f"Added seed {project.relative(added.seed)}")
+    click.echo(f"Drafted {project.relative(added.coding)}: body at [{d.layout.body_start}, {d.layout.body_end}), "
+               f"{len(d.quotes)} quote(s), {len(d.uncoded)} set-aside passage(s), {len(d.dates)} date expression(s), "
+               f"{len(d.events)} event mention(s), {len(d.new_participants)} proposed new participant(s).")
+    click.echo(f"{added.marks} draft item(s) to confirm. Edit the file, then run `tstalks build` to list what remains.")
+
+
 def run() -> None:
     """Entry point: problems in the user's input never show a traceback (set TSTALKS_DEBUG=1 to see one)."""
     try:

@@ -65,15 +65,17 @@ _LEAD = re.compile(r"^(?:on|in|since|from|by|at|during|throughout|as of)\s+", re
 
 def resolve(expression: str, published: dt.date | None, published_precision: str | None) -> Resolved:
     """Resolve `expression` against a publication date. DateError says why it cannot be."""
-    text = _LEAD.sub("", " ".join(expression.split()).strip(" .,")).strip()
-    for name, rx in RULES:
-        m = rx.fullmatch(text)
-        if m:
-            try:
-                return _apply(name, m, expression, published, published_precision)
-            except (ValueError, OverflowError) as exc:  # year 0, "3000 years ago": outside the calendar
-                raise DateError(f"'{expression}' resolves to no real date ({exc})",
-                                "check the expression against the seed, or give an inferred 'value' with a 'note'") from None
+    full = " ".join(expression.split()).strip(" .,")
+    # Without the leading preposition first; then whole, for rules that start with one ("in 11 years").
+    for text in (_LEAD.sub("", full).strip(), full):
+        for name, rx in RULES:
+            m = rx.fullmatch(text)
+            if m:
+                try:
+                    return _apply(name, m, expression, published, published_precision)
+                except (ValueError, OverflowError) as exc:  # year 0, "3000 years ago": outside the calendar
+                    raise DateError(f"'{expression}' resolves to no real date ({exc})",
+                                    "check the expression against the seed, or give an inferred 'value' with a 'note'") from None
     raise DateError(f"no date rule matches '{expression}'",
                     "record a shorter expression that a rule in schemas/codelists/date_resolution.csv covers, "
                     "or give an inferred 'value' with a 'note'")
@@ -91,9 +93,9 @@ def _apply(rule: str, m: re.Match[str], expression: str, pub: dt.date | None, pu
     if rule == "month_year":
         return Resolved(_date(int(g["year"]), MONTHS[g["month"].lower()], 1, expression), "month", "explicit")
     if rule == "decade":
-        return Resolved(dt.date(int(g["decade"]), 1, 1), "decade", "explicit")
+        return Resolved(_date(int(g["decade"]), 1, 1, expression), "decade", "explicit")
     if rule == "year":
-        return Resolved(dt.date(int(g["year"]), 1, 1), "year", "explicit")
+        return Resolved(_date(int(g["year"]), 1, 1, expression), "year", "explicit")
     # Relative expressions need a publication date at least as precise as the expression.
     need = "day" if rule == "weekday" else "month" if rule in ("named_month", "this_month", "last_month") else "year"
     if pub is None or PRECISIONS.index(pub_precision or "decade") > PRECISIONS.index(need):
@@ -119,7 +121,7 @@ def _apply(rule: str, m: re.Match[str], expression: str, pub: dt.date | None, pu
         return Resolved(dt.date(pub.year - 1, 1, 1), "year", "last_year")
     n = g["n"].lower()
     years = NUMBERS[n] if n in NUMBERS else int(n)
-    return Resolved(dt.date(pub.year - years, 1, 1), "year", "years_ago")
+    return Resolved(_date(pub.year - years, 1, 1, expression), "year", "years_ago")
 
 
 def _date(year: int, month: int, day: int, expression: str) -> dt.date:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import dates, spans
+from .drafts import draft_problems
 from .load import CodingFile, Codings, Seed
 from .problems import Failed, Problem
 
@@ -54,9 +55,13 @@ class _Context:
             return None
 
 
-def resolve(codings: Codings) -> Resolution:
-    """Turn codings into table rows; raise Failed listing every problem found."""
+def resolve(codings: Codings, allow_drafts: bool = False) -> Resolution:
+    """Turn codings into table rows; raise Failed listing every problem found, and every unconfirmed draft item
+    unless `allow_drafts` (the curation assistant reads the registries while drafts are pending)."""
     ctx = _Context()
+    if not allow_drafts:
+        for coding in codings.articles:
+            ctx.problems.extend(draft_problems(coding.path, coding.data, coding.line))
     tables: dict[str, list[Row]] = {name: [] for name in (
         "articles", "participants", "participant_aliases", "events", "event_sources", "event_participants",
         "statements", "statement_topics", "quotes", "discrepancies", "discrepancy_values")}
