@@ -52,8 +52,10 @@ def build(root: str | None, check: bool) -> None:
         result = pipeline.build(project)
     except Failed as exc:
         _fail(exc.problems, "Nothing was written; data/ and datapackage.json are as they were.")
+    for rel, why in result.skipped.items():
+        click.echo(f"skipped {rel}: {why}", err=True)
     if check:
-        changed = publish.differences(project.root, result.files)
+        changed = publish.differences(project.root, result.files, result.outputs)
         if changed:
             click.echo("The committed outputs differ from a fresh build:", err=True)
             for rel in changed:
@@ -62,7 +64,7 @@ def build(root: str | None, check: bool) -> None:
             sys.exit(1)
         click.echo(f"Up to date: {len(result.files)} output files match a fresh build.")
         return
-    failures = publish.write(project.root, result.files, lambda folder: validate_package(folder).failures())
+    failures = publish.write(project.root, result.files, lambda folder: validate_package(folder).failures(), result.outputs)
     if failures:
         click.echo("The built package does not validate; nothing was replaced:", err=True)
         for line in failures:
