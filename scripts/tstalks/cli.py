@@ -1,6 +1,7 @@
 """The `tstalks` command: a thin shell over the stages. Only this module touches the terminal."""
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -89,6 +90,43 @@ def validate(descriptor: str | None, root: str | None) -> None:
         click.echo(f"{'ok  ' if ok else 'FAIL'} {what}" + (f": {detail}" if detail else ""))
     click.echo("valid" if report.valid else "NOT VALID")
     sys.exit(0 if report.valid else 1)
+
+
+@main.command()
+@root_option
+@click.option("--dist", "dist", type=click.Path(file_okay=False), default=None,
+              help="Folder for the zip (default: dist/ in the checkout).")
+def release(root: str | None, dist: str | None) -> None:
+    """Write dist/turkey-syria-talks-<version>.zip: descriptors, data/, schemas/, docs, README, CITATION.cff,
+    LICENSE, CHANGELOG and SHA256SUMS, deterministically; and record the identifiers it publishes in
+    releases/id-ledger.csv (commit that file with the release).
+
+    Refuses when the committed outputs differ from a fresh build, a required file is missing, the versions
+    of schemas/package.json, CITATION.cff and CHANGELOG.md disagree, or a published identifier went missing.
+    The zip is unpacked and validated before it is written.
+    """
+    from . import release as releasing
+
+    project = _project(root)
+    try:
+        result = releasing.release(project, pipeline.build(project))
+    except Failed as exc:
+        _fail(exc.problems, "No release was written.")
+    failures = releasing.unpacked_failures(result.zip, lambda folder: validate_package(folder).failures())
+    if failures:
+        click.echo("The unpacked bundle does not validate; nothing was written:", err=True)
+        for line in failures:
+            click.echo(f"  {line}", err=True)
+        sys.exit(1)
+    target = (Path(dist).resolve() if dist else project.root / releasing.DIST) / f"{result.name}.zip"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(result.zip)
+    ledger = project.root / releasing.LEDGER
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    ledger.write_bytes(result.ledger)
+    digest = hashlib.sha256(result.zip).hexdigest()
+    click.echo(f"Wrote {project.relative(target)} ({result.files} files, {len(result.zip)} bytes, sha256 {digest}).")
+    click.echo(f"Recorded {result.new_ids} newly published identifier(s) in {releasing.LEDGER}; commit it with the release.")
 
 
 def run() -> None:

@@ -110,7 +110,7 @@ def _conventions(conventions_present: bool) -> list[str]:
         "- **Missing values.** An empty CSV cell (a null in Parquet) means the value is unknown or does not apply; "
         "the text never holds a placeholder such as `NA`. Read CSV with empty cells as missing and nothing else.",
         "- **Identifiers.** `<entity>_id` columns hold stable lower-case identifiers; an identifier, once published, "
-        "always means the same row and is never reused (see docs/versioning.md). Tables without a single-column id "
+        "always means the same row and is never reused (see [versioning.md](versioning.md)). Tables without a single-column id "
         "are cited by their whole primary key.",
         "- **Dates.** Every `*_date` column has a sibling `*_date_precision` "
         "([date_precision](#vocabulary-date_precision)): a month is stored as its first day, a year as 1 January. "
