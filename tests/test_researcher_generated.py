@@ -157,3 +157,10 @@ def test_without_matplotlib_a_build_leaves_committed_figures_in_place(checkout, 
     assert "skipped docs/figures: matplotlib is not installed" in result.output
     assert {p.name: p.read_bytes() for p in (checkout / figures.FOLDER).iterdir()} == before
     assert (checkout / codebook.PATH).read_bytes() == (ROOT / codebook.PATH).read_bytes()
+
+
+def test_codebook_links_the_curators_conventions_once_they_exist(checkout):
+    assert "(conventions.md)" not in build.build(Project(checkout)).files[codebook.PATH].decode("utf-8") \
+        or (ROOT / codebook.CONVENTIONS).is_file()
+    (checkout / codebook.CONVENTIONS).write_text("# Coding conventions\n", "utf-8")
+    assert "[conventions.md](conventions.md)" in build.build(Project(checkout)).files[codebook.PATH].decode("utf-8")

@@ -87,7 +87,7 @@ def codebook(schemas: load.Schemas, conventions_present: bool) -> bytes:
                 f"File: `data/csv/{name}.csv` and `data/parquet/{name}.parquet`.", "", *_keys(name, schema), "",
                 "| Field | Type | Constraints | Description |", "| --- | --- | --- | --- |"]
         for f in schema["fields"]:
-            out.append(f"| `{f['name']}` | {f['type']} | {_constraints(f)} | {_cell(f.get('description', ''))} |")
+            out.append(f"| `{f['name']}` | {f['type']} | {_cell(_constraints(f))} | {_cell(f.get('description', ''))} |")
         out.append("")
     for name in sorted(_used(schemas)):
         users = [f"`{t}.{f['name']}`" for t, s in schemas.tables.items() for f in s["fields"] if f.get("codelist") == name]
