@@ -69,6 +69,17 @@ def _span_end(start: dt.date, precision: str | None) -> dt.date:
     return start
 
 
+def _shown_date(date: dt.date, precision: str | None) -> str:
+    """The date as precisely as it is known: 2023-04-25, 2023-04, 2023, 2010s."""
+    if precision == "month":
+        return date.strftime("%Y-%m")
+    if precision == "year":
+        return str(date.year)
+    if precision == "decade":
+        return f"{date.year}s"
+    return date.isoformat()
+
+
 def _participant_line(names: list[str], limit: int = 6) -> str:
     if not names:
         return "participants not coded"
@@ -82,6 +93,7 @@ def timeline(tables: dict[str, list[dict[str, Any]]], codelists: dict[str, list[
     from matplotlib.dates import date2num
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
+    from matplotlib.transforms import offset_copy
 
     names = _names(tables)
     levels = [row["code"] for row in codelists["event_level"]]
@@ -94,7 +106,7 @@ def timeline(tables: dict[str, list[dict[str, Any]]], codelists: dict[str, list[
     events = sorted((e for e in tables["events"] if e.get("start_date")),
                     key=lambda e: (e["start_date"], e["event_id"]))
     undated = sum(1 for e in tables["events"] if not e.get("start_date"))
-    fig = Figure(figsize=(10, 1.2 + 0.45 * max(len(events), 1)))
+    fig = Figure(figsize=(10, 1.2 + 0.4 * max(len(events), 1)))
     ax = fig.add_subplot()
     for y, e in enumerate(events):
         start = e["start_date"]
@@ -108,14 +120,15 @@ def timeline(tables: dict[str, list[dict[str, Any]]], codelists: dict[str, list[
                 markeredgewidth=1.5, linestyle="none")
         ax.annotate(_participant_line(who.get(e["event_id"], [])), (date2num(end), y), xytext=(8, 0),
                     textcoords="offset points", va="center", fontsize=8, color="#333333")
-    ax.set_yticks(range(len(events)), [f"{e['event_id']}  ({e['start_date'].isoformat()})" for e in events])
+    ax.set_yticks(range(len(events)), [f"{e['event_id']}  ({_shown_date(e['start_date'], e.get('start_date_precision'))})"
+                                       for e in events])
     ax.set_ylim(len(events) - 0.5, -0.5)
     ax.xaxis_date()
     if events:
         first = min(date2num(e["start_date"]) for e in events)
         last = max(date2num(_span_end(e.get("end_date") or e["start_date"], e.get("end_date_precision") or e.get("start_date_precision"))) for e in events)
         pad = max(20.0, 0.08 * (last - first))
-        ax.set_xlim(first - pad, last + pad + 0.35 * max(last - first, 60.0))  # room on the right for the names
+        ax.set_xlim(first - pad, last + pad + 0.12 * max(last - first, 60.0))  # a little room for the names
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     used = [code for code in levels if any(e.get("event_level") == code for e in events)]
     handles = [Line2D([], [], marker="o", linestyle="none", color=colour[code], label=code.replace("_", " ")) for code in used]
@@ -124,8 +137,9 @@ def timeline(tables: dict[str, list[dict[str, Any]]], codelists: dict[str, list[
     caption = "Event level. Filled: occurred; hollow: planned or proposed. Bars span the period an imprecise date stands for."
     if undated:
         caption += f" {undated} undated event(s) not shown."
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.08 - 0.6 / max(len(events), 1)), frameon=False,
-              ncol=min(len(handles), 5), title=caption, title_fontsize=7, alignment="left")
+    below_axes = offset_copy(ax.transAxes, fig=fig, y=-22, units="points")  # clear of the year labels
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), bbox_transform=below_axes, frameon=False,
+              ncol=min(len(handles), 6), title=caption, title_fontsize=7, alignment="left", fontsize=8, borderaxespad=0)
     ax.set_title("Events by date, with their participants", loc="left", fontsize=11)
     return _svg(fig)
 
@@ -159,16 +173,17 @@ def who_said_what(tables: dict[str, list[dict[str, Any]]], codelists: dict[str, 
 
     columns = sorted({c for _, c in cells}, key=event_order)
     rows = sorted({r for r, _ in cells})
-    fig = Figure(figsize=(max(6.0, 1.9 * len(columns) + 2.5), 1.5 + 0.55 * max(len(rows), 1)))
+    fig = Figure(figsize=(max(6.0, 1.9 * len(columns) + 2.5), 1.5 + 0.75 * max(len(rows), 1)), layout="constrained")
     ax = fig.add_subplot()
     most = max([c["quotes"] for c in cells.values()] + [1])
     for (r, c), cell in cells.items():
         x, y = columns.index(c), rows.index(r)
         shade = 0.15 + 0.75 * cell["quotes"] / most
         ax.add_patch(_rect(x, y, shade))
-        label = "\n".join(textwrap.wrap(", ".join(cell["topics"]) or "no topic coded", 22)[:3])
+        wrapped = textwrap.wrap(", ".join(cell["topics"]) or "no topic coded", 24)
+        label = "\n".join(wrapped[:3]) + (" ..." if len(wrapped) > 3 else "")
         label += f"\n{cell['quotes']} quote(s)"
-        ax.text(x, y, label, ha="center", va="center", fontsize=7, color="white" if shade > 0.55 else "#222222")
+        ax.text(x, y, label, ha="center", va="center", fontsize=6.5, color="white" if shade > 0.55 else "#222222")
     ax.set_xlim(-0.5, len(columns) - 0.5)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xticks(range(len(columns)), ["\n".join(textwrap.wrap(c, 20)) for c in columns], fontsize=7)
