@@ -74,3 +74,11 @@ def test_changelog_keeps_an_unreleased_section_above_the_releases():
 def test_changelog_releases_run_newest_first_without_repeats():
     versions = [tuple(map(int, v.split("."))) for v, _ in changelog_releases()]
     assert versions == sorted(set(versions), reverse=True)
+
+
+def test_the_readme_cites_the_current_version(cff):
+    readme = ROOT / "README.md"
+    text = (readme if readme.is_file() else ROOT / "docs/readme-sections.md").read_text("utf-8")
+    cited = re.findall(r"\(Version (\d+\.\d+\.\d+)\)", text)
+    assert cited, "the README's How to cite shows no `(Version x.y.z)`"
+    assert set(cited) == {str(cff["version"])}
