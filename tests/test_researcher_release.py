@@ -188,3 +188,19 @@ def test_recording_a_release_keeps_old_versions_and_adds_only_new_identifiers(fi
     assert all(versions[i] == "0.1.0" for i in first)
     assert all(versions[i] == "0.2.0" for i in later - first)
     assert release.read_ledger(release.write_ledger(grown).decode("utf-8")) == sorted(grown, key=lambda r: (r["table"], r["id"]))
+
+
+def test_the_release_command_writes_the_zip_and_the_ledger(tmp_path):
+    from click.testing import CliRunner
+
+    from tstalks.cli import main
+
+    checkout = copy_checkout(tmp_path / "checkout")
+    result = CliRunner().invoke(main, ["release", "--root", str(checkout)])
+    assert result.exit_code == 0, result.output
+    version = build.build(Project(checkout)).schemas.package["version"]
+    written = checkout / "dist" / f"turkey-syria-talks-{version}.zip"
+    assert hashlib.sha256(written.read_bytes()).hexdigest() in result.output
+    with zipfile.ZipFile(written) as archive:
+        inside = archive.read(f"turkey-syria-talks-{version}/{release.LEDGER}")
+    assert (checkout / release.LEDGER).read_bytes() == inside

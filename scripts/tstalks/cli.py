@@ -46,7 +46,9 @@ def build(root: str | None, check: bool) -> None:
     """Build data/ and datapackage.json from seeds/ and schemas/, validating before anything is replaced.
 
     Atomic: outputs are written to a staging folder, validated with Frictionless, and swapped in only when
-    every check passes; a failed build leaves the previous outputs untouched.
+    every check passes; a failed build leaves the previous outputs untouched. Also writes docs/codebook.md and,
+    where matplotlib is installed (the `[figures]` extra), docs/figures/; without it docs/figures/ is left as it
+    is and not compared by --check, and the command says so.
     """
     project = _project(root)
     try:
