@@ -80,5 +80,6 @@ def test_the_readme_cites_the_current_version(cff):
     readme = ROOT / "README.md"
     text = (readme if readme.is_file() else ROOT / "docs/readme-sections.md").read_text("utf-8")
     cited = re.findall(r"\(Version (\d+\.\d+\.\d+)\)", text)
-    assert cited, "the README's How to cite shows no `(Version x.y.z)`"
+    assert cited, ("the README's How to cite shows no `(Version x.y.z)`: paste the How to cite section of "
+                   "docs/readme-sections.md into README.md")
     assert set(cited) == {str(cff["version"])}

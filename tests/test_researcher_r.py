@@ -2,6 +2,8 @@
 and foreign keys join. Skips (saying why) only where Rscript is absent; .ci/install-r installs it."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -80,14 +82,15 @@ def test_r_refuses_a_cell_that_is_not_of_its_schema_type(tmp_path):
     copy = tmp_path / "package"
     shutil.copytree(ROOT / "data" / "csv", copy / "data" / "csv")
     shutil.copy(ROOT / "datapackage.json", copy / "datapackage.json")
-    lines = (copy / "data/csv/articles.csv").read_text("utf-8").split("\n")
-    header = lines[0].split(",")
-    assert len(lines) > 2, "needs at least one article row"
-    # Break exactly one thing: word_count, an integer, becomes text (the last cells are word_count,note).
-    assert header[-2:] == ["word_count", "note"]
-    cells = lines[1].rsplit(",", 2)
-    lines[1] = f"{cells[0]},many,{cells[2]}"
-    (copy / "data/csv/articles.csv").write_text("\n".join(lines), "utf-8")
+    path = copy / "data/csv/articles.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8"), newline="")))
+    assert rows, "needs at least one article row"
+    rows[0]["word_count"] = "many"  # break exactly one thing: an integer cell becomes text
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), "utf-8")
     done = run_r(copy / "datapackage.json")
     assert done.returncode != 0
     assert "could not read every cell as its schema type in: articles" in done.stderr

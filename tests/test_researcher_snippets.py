@@ -33,15 +33,18 @@ def _ids(bodies: list[str]) -> list[str]:
     return [f"{i}:{next((l for l in b.splitlines() if l.strip() and not l.startswith('#')), '')[:40]}" for i, b in enumerate(bodies)]
 
 
+PASTE = "paste the sections of docs/readme-sections.md into README.md, keeping the `python run` / `r run` info strings"
+
+
 def test_the_readme_has_runnable_python_and_r_snippets():
-    assert snippets("python"), f"no ```python run block in {snippet_source().name}"
-    assert snippets("r"), f"no ```r run block in {snippet_source().name}"
+    assert snippets("python"), f"no ```python run block in {snippet_source().name}: {PASTE}"
+    assert snippets("r"), f"no ```r run block in {snippet_source().name}: {PASTE}"
 
 
 def test_the_python_snippets_cover_frictionless_pandas_polars_and_duckdb():
     text = "\n".join(snippets("python"))
     for library in ("frictionless", "pandas", "polars", "duckdb", "read_parquet", "read_csv"):
-        assert library in text, f"no runnable Python snippet uses {library}"
+        assert library in text, f"no runnable Python snippet in {snippet_source().name} uses {library}: {PASTE}"
 
 
 @pytest.mark.parametrize("body", snippets("python"), ids=_ids(snippets("python")))

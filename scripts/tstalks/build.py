@@ -34,6 +34,7 @@ def build(project: Project) -> Build:
     files = export.export(resolution.tables, schemas.tables)
     sources = describe.sources_of(resolution.tables["articles"])
     files.update(describe.describe(schemas.package, sources, schemas.tables, files))
+    files["data/README.md"] = describe.data_readme(schemas.tables, {n: len(r) for n, r in resolution.tables.items()})
     files[codebook.PATH] = codebook.codebook(schemas, (project.root / codebook.CONVENTIONS).is_file())
     skipped = {}
     if figures.available():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -96,6 +97,38 @@ def validate(descriptor: str | None, root: str | None) -> None:
 
 @main.command()
 @root_option
+@click.option("--all", "show_all", is_flag=True, help="List every detected item, not only the missing ones.")
+def coverage(root: str | None, show_all: bool) -> None:
+    """Report, per article, every quoted passage and attribution sentence of the body and whether it is coded
+    as a quote or waived in the coding's `uncoded:` list. Exit 1 unless coverage is 100%."""
+    from . import coverage as measure
+    from . import load, resolve
+
+    project = _project(root)
+    try:
+        schemas = load.load_schemas(project)
+        resolution = resolve.resolve(load.load_codings(project, schemas))
+    except Failed as exc:
+        _fail(exc.problems, "Fix the codings, then measure coverage again.")
+    report = measure.coverage(resolution)
+    for a in report.articles:
+        counts = "; ".join(
+            f"{kind}s {a.count(kind, measure.CODED)} coded + {a.count(kind, measure.WAIVED)} waived / {a.count(kind)}"
+            for kind in ("quotation", "attribution"))
+        click.echo(f"{a.article_id}: {a.percent:.1f}%  ({counts})")
+        for item in a.items if show_all else a.missing:
+            words = " ".join(item.text.split())
+            detail = f" [{item.detail}]" if item.detail else ""
+            click.echo(f"  {item.status:7} {item.kind} at [{item.start}, {item.end}){detail}: {words}")
+    if not report.complete:
+        click.echo("Coverage is below 100%: code each missing item as a quote, or waive it under `uncoded:` "
+                   "with a one-line reason.", err=True)
+        sys.exit(1)
+    click.echo("Coverage 100%.")
+
+
+@main.command()
+@root_option
 @click.option("--dist", "dist", type=click.Path(file_okay=False), default=None,
               help="Folder for the zip (default: dist/ in the checkout).")
 def release(root: str | None, dist: str | None) -> None:
@@ -132,9 +165,12 @@ def release(root: str | None, dist: str | None) -> None:
 
 
 def run() -> None:
-    """Entry point: problems in the user's input never show a traceback."""
+    """Entry point: problems in the user's input never show a traceback (set TSTALKS_DEBUG=1 to see one)."""
     try:
         main(standalone_mode=True)
-    except (OSError, ValueError) as exc:
-        click.echo(f"error: {exc}", err=True)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for a curator's terminal
+        if os.environ.get("TSTALKS_DEBUG"):
+            raise
+        kind = "error" if isinstance(exc, (OSError, ValueError)) else "internal error (please report it, with TSTALKS_DEBUG=1 output)"
+        click.echo(f"{kind}: {exc}", err=True)
         sys.exit(2)

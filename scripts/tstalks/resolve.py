@@ -121,7 +121,7 @@ def _article(ctx: _Context, coding: CodingFile, seeds: dict[str, Seed]) -> tuple
         ctx.locate(coding, (), aid, body, d, key="dateline")
     published, precision, resolution = _published(ctx, coding, whole)
     row = {
-        "article_id": aid, "outlet": d["outlet"], "url": d.get("url"), "title": " ".join(d["title"].split()),
+        "article_id": aid, "outlet": d["outlet"], "url": d.get("url"), "title": " ".join(d["title"].split()) if d.get("title") else None,
         "byline": d.get("byline"), "dateline": d.get("dateline"),
         "published_date": published, "published_date_precision": precision,
         "published_date_source": d["published"]["source"],
