@@ -180,8 +180,8 @@ def who_said_what(tables: dict[str, list[dict[str, Any]]], codelists: dict[str, 
         x, y = columns.index(c), rows.index(r)
         shade = 0.15 + 0.75 * cell["quotes"] / most
         ax.add_patch(_rect(x, y, shade))
-        wrapped = textwrap.wrap(", ".join(cell["topics"]) or "no topic coded", 24)
-        label = "\n".join(wrapped[:3]) + (" ..." if len(wrapped) > 3 else "")
+        wrapped = textwrap.wrap(", ".join(cell["topics"]) or "no topic coded", 26)
+        label = "\n".join(wrapped[:4]) + (" ..." if len(wrapped) > 4 else "")
         label += f"\n{cell['quotes']} quote(s)"
         ax.text(x, y, label, ha="center", va="center", fontsize=6.5, color="white" if shade > 0.55 else "#222222")
     ax.set_xlim(-0.5, len(columns) - 0.5)
