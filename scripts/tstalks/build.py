@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import check, describe, export, load, resolve
+from . import check, codebook, describe, export, figures, load, resolve
 from .problems import Failed
-from .project import Project
+from .project import OUTPUTS, Project
 
 
 @dataclass(frozen=True)
@@ -13,6 +13,12 @@ class Build:
     schemas: load.Schemas
     resolution: resolve.Resolution
     files: dict[str, bytes]  # every output, by path relative to the project root
+    skipped: dict[str, str]  # output -> why this environment cannot build it (left alone, not compared)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """The entries of OUTPUTS this build writes and compares."""
+        return tuple(rel for rel in OUTPUTS if rel not in self.skipped)
 
 
 def build(project: Project) -> Build:
@@ -29,4 +35,10 @@ def build(project: Project) -> Build:
     sources = describe.sources_of(resolution.tables["articles"])
     files.update(describe.describe(schemas.package, sources, schemas.tables, files))
     files["data/README.md"] = describe.data_readme(schemas.tables, {n: len(r) for n, r in resolution.tables.items()})
-    return Build(schemas, resolution, files)
+    files[codebook.PATH] = codebook.codebook(schemas, (project.root / codebook.CONVENTIONS).is_file())
+    skipped = {}
+    if figures.available():
+        files.update(figures.figures(resolution.tables, schemas.codelists))
+    else:
+        skipped[figures.FOLDER] = f"matplotlib is not installed ({figures.INSTALL_HINT}); left as it is and not compared"
+    return Build(schemas, resolution, files, skipped)

@@ -1,6 +1,7 @@
 """The `tstalks` command: a thin shell over the stages. Only this module touches the terminal."""
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -46,15 +47,19 @@ def build(root: str | None, check: bool) -> None:
     """Build data/ and datapackage.json from seeds/ and schemas/, validating before anything is replaced.
 
     Atomic: outputs are written to a staging folder, validated with Frictionless, and swapped in only when
-    every check passes; a failed build leaves the previous outputs untouched.
+    every check passes; a failed build leaves the previous outputs untouched. Also writes docs/codebook.md and,
+    where matplotlib is installed (the `[figures]` extra), docs/figures/; without it docs/figures/ is left as it
+    is and not compared by --check, and the command says so.
     """
     project = _project(root)
     try:
         result = pipeline.build(project)
     except Failed as exc:
         _fail(exc.problems, "Nothing was written; data/ and datapackage.json are as they were.")
+    for rel, why in result.skipped.items():
+        click.echo(f"skipped {rel}: {why}", err=True)
     if check:
-        changed = publish.differences(project.root, result.files)
+        changed = publish.differences(project.root, result.files, result.outputs)
         if changed:
             click.echo("The committed outputs differ from a fresh build:", err=True)
             for rel in changed:
@@ -63,7 +68,7 @@ def build(root: str | None, check: bool) -> None:
             sys.exit(1)
         click.echo(f"Up to date: {len(result.files)} output files match a fresh build.")
         return
-    failures = publish.write(project.root, result.files, lambda folder: validate_package(folder).failures())
+    failures = publish.write(project.root, result.files, lambda folder: validate_package(folder).failures(), result.outputs)
     if failures:
         click.echo("The built package does not validate; nothing was replaced:", err=True)
         for line in failures:
@@ -149,6 +154,43 @@ def add(article: Path, url: str | None, outlet: str | None, published: str | Non
                f"{len(d.quotes)} quote(s), {len(d.uncoded)} set-aside passage(s), {len(d.dates)} date expression(s), "
                f"{len(d.events)} event mention(s), {len(d.new_participants)} proposed new participant(s).")
     click.echo(f"{added.marks} draft item(s) to confirm. Edit the file, then run `tstalks build` to list what remains.")
+
+
+@main.command()
+@root_option
+@click.option("--dist", "dist", type=click.Path(file_okay=False), default=None,
+              help="Folder for the zip (default: dist/ in the checkout).")
+def release(root: str | None, dist: str | None) -> None:
+    """Write dist/turkey-syria-talks-<version>.zip: descriptors, data/, schemas/, docs, README, CITATION.cff,
+    LICENSE, CHANGELOG and SHA256SUMS, deterministically; and record the identifiers it publishes in
+    releases/id-ledger.csv (commit that file with the release).
+
+    Refuses when the committed outputs differ from a fresh build, a required file is missing, the versions
+    of schemas/package.json, CITATION.cff and CHANGELOG.md disagree, or a published identifier went missing.
+    The zip is unpacked and validated before it is written.
+    """
+    from . import release as releasing
+
+    project = _project(root)
+    try:
+        result = releasing.release(project, pipeline.build(project))
+    except Failed as exc:
+        _fail(exc.problems, "No release was written.")
+    failures = releasing.unpacked_failures(result.zip, lambda folder: validate_package(folder).failures())
+    if failures:
+        click.echo("The unpacked bundle does not validate; nothing was written:", err=True)
+        for line in failures:
+            click.echo(f"  {line}", err=True)
+        sys.exit(1)
+    target = (Path(dist).resolve() if dist else project.root / releasing.DIST) / f"{result.name}.zip"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(result.zip)
+    ledger = project.root / releasing.LEDGER
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    ledger.write_bytes(result.ledger)
+    digest = hashlib.sha256(result.zip).hexdigest()
+    click.echo(f"Wrote {project.relative(target)} ({result.files} files, {len(result.zip)} bytes, sha256 {digest}).")
+    click.echo(f"Recorded {result.new_ids} newly published identifier(s) in {releasing.LEDGER}; commit it with the release.")
 
 
 def run() -> None:

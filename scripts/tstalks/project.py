@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Files and folders that `tstalks build` writes; everything else is curated or raw.
-OUTPUTS = ("datapackage.json", "data")
+# docs/figures is written only where matplotlib is installed (the `[figures]` extra); see build.Build.skipped.
+OUTPUTS = ("datapackage.json", "data", "docs/codebook.md", "docs/figures")
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ def stage(root: Path, files: dict[str, bytes]) -> Path:
     return staging
 
 
-def swap_in(root: Path, staging: Path) -> None:
-    """Replace each output of `root` by the staged one; on any failure put the old ones back."""
+def swap_in(root: Path, staging: Path, outputs: tuple[str, ...] = OUTPUTS) -> None:
+    """Replace each of `outputs` in `root` by the staged one; on any failure put the old ones back."""
     backup = Path(tempfile.mkdtemp(prefix=".tstalks-backup-", dir=root))
     moved: list[str] = []
     try:
-        for rel in OUTPUTS:
+        for rel in outputs:
             current, new = root / rel, staging / rel
             if current.exists():
                 (backup / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -47,24 +47,25 @@ def swap_in(root: Path, staging: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def write(root: Path, files: dict[str, bytes], validate: Callable[[Path], list[str]]) -> list[str]:
+def write(root: Path, files: dict[str, bytes], validate: Callable[[Path], list[str]],
+          outputs: tuple[str, ...] = OUTPUTS) -> list[str]:
     """Stage, validate the staged package, and swap it in only if valid. Returns the validation failures."""
     staging = stage(root, files)
     try:
         failures = validate(staging)
         if failures:
             return failures
-        swap_in(root, staging)
+        swap_in(root, staging, outputs)
         return []
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def differences(root: Path, files: dict[str, bytes]) -> list[str]:
-    """Output paths whose committed bytes differ from `files`, plus stale files no build writes."""
+def differences(root: Path, files: dict[str, bytes], outputs: tuple[str, ...] = OUTPUTS) -> list[str]:
+    """Output paths whose committed bytes differ from `files`, plus stale files no build writes (within `outputs`)."""
     changed = [rel for rel, raw in sorted(files.items())
                if not (root / rel).is_file() or (root / rel).read_bytes() != raw]
-    for rel in OUTPUTS:
+    for rel in outputs:
         path = root / rel
         if path.is_dir():
             for f in sorted(p for p in path.rglob("*") if p.is_file()):

@@ -1,0 +1,67 @@
+# Load the turkey-syria-talks tables in plain R, typed by their Table Schemas.
+#
+# Needs only readr and jsonlite (Debian/Ubuntu: apt-get install r-cran-readr r-cran-jsonlite;
+# elsewhere: install.packages(c("readr", "jsonlite"))).
+#
+#   source("scripts/load_package.R")
+#   tables <- load_package("datapackage.json")   # a named list of tibbles, one per table
+#   tables$events$start_date                       # a Date column
+#
+# Column types come from each resource's Table Schema: string -> character (a string field with
+# an enum, that is a codelist, -> factor with the codelist's codes as levels, in codelist order),
+# integer -> integer, number -> double, boolean -> logical, date -> Date. Only an empty cell
+# is missing (the schemas' missingValues), so a text such as "NA" stays text.
+#
+# Run as a script to print each table's size: Rscript scripts/load_package.R [datapackage.json]
+
+suppressPackageStartupMessages({
+  library(jsonlite)
+  library(readr)
+})
+
+column_spec <- function(field) {
+  enum <- field$constraints$enum
+  switch(field$type,
+    string = if (!is.null(enum)) col_factor(levels = as.character(enum)) else col_character(),
+    integer = col_integer(),
+    number = col_double(),
+    boolean = col_logical(),
+    date = col_date(format = "%Y-%m-%d"),
+    stop(sprintf("field %s: type %s is not handled by load_package.R", field$name, field$type))
+  )
+}
+
+load_resource <- function(resource, base) {
+  fields <- resource$schema$fields
+  spec <- do.call(cols, setNames(lapply(fields, column_spec), vapply(fields, function(f) f$name, "")))
+  missing <- resource$schema$missingValues
+  if (is.null(missing)) missing <- ""
+  read_csv(
+    file.path(base, resource$path),
+    col_types = spec,
+    na = as.character(unlist(missing)),
+    trim_ws = FALSE,           # spans are exact text: keep every space
+    locale = locale(encoding = if (is.null(resource$encoding)) "UTF-8" else resource$encoding),
+    progress = FALSE
+  )
+}
+
+load_package <- function(descriptor = "datapackage.json") {
+  package <- fromJSON(descriptor, simplifyVector = FALSE)
+  base <- dirname(descriptor)
+  tables <- lapply(package$resources, load_resource, base = base)
+  names(tables) <- vapply(package$resources, function(r) r$name, "")
+  problems <- Filter(function(t) nrow(problems(t)) > 0, tables)
+  if (length(problems) > 0) {
+    stop("could not read every cell as its schema type in: ", paste(names(problems), collapse = ", "))
+  }
+  tables
+}
+
+if (sys.nframe() == 0L) {
+  args <- commandArgs(trailingOnly = TRUE)
+  tables <- load_package(if (length(args) > 0) args[[1]] else "datapackage.json")
+  for (name in names(tables)) {
+    cat(sprintf("%-22s %5d rows %3d columns\n", name, nrow(tables[[name]]), ncol(tables[[name]])))
+  }
+}
