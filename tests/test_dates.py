@@ -179,7 +179,7 @@ def test_worked_example_is_refused(expression, says):
 
 
 def test_a_count_of_years_reaching_before_year_one_is_refused():
-    with pytest.raises(DateError, match="no real date"):
+    with pytest.raises(DateError, match="real date"):
         resolve("3000 years ago", dt.date(2023, 4, 25), "day")
 
 
