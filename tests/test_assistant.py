@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from tstalks import add as adding
 from tstalks import assistant, body, build, dates, load
 from tstalks.problems import Failed
+from tstalks.quotations import quoted_passages
 from tstalks.project import Project
 from tstalks.yamlfile import parse_yaml
 
@@ -40,12 +41,12 @@ def _known() -> assistant.Known:
 def test_every_curly_quoted_passage_is_found_with_its_exact_span(before, inside, after):
     text = " ".join(before) + " “" + " ".join(inside) + "” " + " ".join(after) + "."
     start = text.index("“") + 1
-    assert assistant.quoted_passages(text, 0, len(text)) == [(start, text.index("”"))]
+    assert [(p.start, p.end) for p in quoted_passages(text)] == [(start, text.index("”"))]
 
 
 def test_straight_quotes_across_a_line_break_make_one_passage():
     text = 'Moscow stressed "the fight against all groups in\nSyria," the ministry said.'
-    (start, end), = assistant.quoted_passages(text, 0, len(text))
+    (start, end), = [(p.start, p.end) for p in quoted_passages(text)]
     assert text[start:end] == "the fight against all groups in\nSyria,"
 
 

@@ -11,6 +11,7 @@ from tstalks import coverage, load, resolve
 from tstalks.cli import main
 from tstalks.load import Seed
 from tstalks.project import Project
+from tstalks.quotations import quoted_passages
 from tstalks.resolve import ArticleText
 from tstalks.spans import Span
 
@@ -22,7 +23,7 @@ def _text(body: str, uncoded: tuple[Span, ...] = ()) -> ArticleText:
 
 
 def _passages(text: str) -> list[str]:
-    return [text[p.start:p.end] for p in coverage.quoted_passages(text)]
+    return [text[p.start:p.end] for p in quoted_passages(text)]
 
 
 def test_seed_articles_are_fully_covered():

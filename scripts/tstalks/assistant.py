@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 from . import body as layout_rules
 from . import dates
 from .load import Codings
+from .quotations import quoted_passages
 from .resolve import Resolution
 from .spans import pattern
 
@@ -559,46 +560,6 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------- quotes and speakers
 
 
-def quoted_passages(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The inside of every pair of quotation marks in text[start:end]: straight or curly, across single line breaks.
-
-    “ always opens and ” always closes; a straight " closes what is open, else opens. A blank line
-    ends a paragraph and drops an unclosed mark. ‘...’ counts only with a space before and a non-letter after.
-    """
-    out = []
-    open_at: int | None = None
-    i = start
-    while i < end:
-        c = text[i]
-        if c == "\n" and text[i + 1: i + 2] == "\n" or (c == "\n" and text[i + 1: i + 2] in (" ",) and open_at is not None
-                                                        and text[i - 1: i] in ".”\""):
-            open_at = None
-        elif c == "“":
-            open_at = i + 1
-        elif c == "”" or c == '"':
-            if open_at is not None:
-                out.append((open_at, i))
-                open_at = None
-            elif c == '"':
-                open_at = i + 1
-        elif c == "‘" and open_at is None and (i == 0 or not text[i - 1].isalnum()):
-            close = re.compile(r"[’'](?![A-Za-z])").search(text, i + 1, min(end, i + 200))
-            if close and "\n\n" not in text[i:close.start()]:
-                out.append((i + 1, close.start()))
-                i = close.end()
-                continue
-        i += 1
-    trimmed = []
-    for s, e in out:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            trimmed.append((s, e))
-    return trimmed
-
-
 # Reporting structures, read on a sentence whose quoted passages are masked with "§".
 _SAY = r"(?:said|says|told\s+reporters|reported|added|noted|stressed|stated|announced|indicated|insisted|warned|wrote)"
 _TAIL = re.compile(rf"(?:,|§)\s*(?P<who>[^,§]{{2,80}}?)\s+(?:also\s+|previously\s+)?{_SAY}"
@@ -630,7 +591,7 @@ def _quotes(d: Draft, mentions: list[Mention], known: Known) -> None:
     reporting structure -> direct, or set aside as uncoded when short (scare quotes, terms).
     """
     text, lay = d.text, d.layout
-    passages = quoted_passages(text, lay.body_start, lay.body_end)
+    passages = [(p.start, p.end) for p in quoted_passages(text, lay.body_start, lay.body_end) if p.paired]
     state = {"last": None, "org": None, "proposed": {}, "statements": {}}
     sentences = _sentences(text, lay.body_start, lay.body_end)
     for k, (sent_s, sent_e) in enumerate(sentences):

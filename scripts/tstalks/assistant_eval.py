@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 
 from . import assistant, dates, load, resolve, spans
 from .problems import Failed
+from .quotations import quoted_passages
 from .project import Project, find_root
 
 JACCARD = 0.5  # a drafted quote matches a curated one when their character sets overlap at least this much
@@ -138,8 +139,8 @@ def evaluate(project: Project) -> list[Score]:
                      for i in range(len(quotes)) if i not in hit_c]
         # A coding that leaves a quoted passage neither coded nor set aside is unfinished: it cannot judge precision.
         accounted = curated + [(u.start, u.end) for u in text.uncoded]
-        open_passages = [p for p in assistant.quoted_passages(seed.text, text.body_start, text.body_end)
-                         if not any(a < p[1] and p[0] < b for a, b in accounted)]
+        open_passages = [p for p in quoted_passages(seed.text, text.body_start, text.body_end)
+                         if p.paired and not any(a < p.end and p.start < b for a, b in accounted)]
         s.complete = not open_passages
         if s.complete:
             s.misses += [f"quote drafted, not curated: '{_short(d.quotes[j].text)}'"

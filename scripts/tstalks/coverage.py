@@ -2,12 +2,11 @@
 
 Two detectors run over each article body:
 
-* quotation marks: every double quotation mark, straight (") or curly (“ ”), and every opening single curly
-  quotation mark (‘). Marks pair in order of appearance, across line breaks: a double mark opens a passage when
-  none is open and closes the open one otherwise, so a passage opened with a straight mark and closed with a
-  curly one (as the seeds sometimes print) still pairs. A single passage runs from ‘ to the next ’ that is not
-  followed by a letter (so "Syria’s" inside it does not close it). A straight single mark cannot be told from an
-  apostrophe and is not detected.
+* quotation marks: every quoted passage, found by `tstalks.quotations` (the detector the curation assistant
+  uses too): straight or curly double marks across line breaks, a straight opening mark closed by a curly one,
+  and ‘...’ passages whose closing ’ is not followed by a letter (so "Syria’s" inside does not close them). A
+  mark still open at the end of its paragraph is reported as unpaired. A straight single mark cannot be told
+  from an apostrophe and is not detected.
 * attribution sentences: every sentence holding an attribution word (said, told, according to, reported, added,
   noted, stressed, ...), listed in ATTRIBUTION.
 
@@ -20,9 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .quotations import quoted_passages
 from .resolve import ArticleText, Resolution
 
-DOUBLE_MARKS = '"“”'
 ATTRIBUTION = re.compile(
     r"\b(?:said|says|say|saying|told|tells|according\s+to|report(?:ed|s|ing)?|add(?:ed|s|ing)|not(?:ed|es|ing)|"
     r"stress(?:ed|es|ing)|emphasi[sz](?:ed|es|ing)|describ(?:ed|es|ing)|indicat(?:ed|es|ing)|acknowledg(?:ed|es|ing)|"
@@ -75,44 +74,6 @@ class Report:
     @property
     def complete(self) -> bool:
         return all(not a.missing for a in self.articles)
-
-
-@dataclass(frozen=True)
-class Passage:
-    start: int  # first character inside the marks
-    end: int  # end of the words inside the marks
-    paired: bool
-
-
-def quoted_passages(text: str, start: int = 0, end: int | None = None) -> list[Passage]:
-    """The passages inside quotation marks in text[start:end], as spans of the enclosed words."""
-    end = len(text) if end is None else end
-    found: list[Passage] = []
-    open_at: int | None = None
-    i = start
-    while i < end:
-        c = text[i]
-        if c in DOUBLE_MARKS:
-            if open_at is None:
-                open_at = i + 1
-            else:
-                found.append(Passage(open_at, i, True))
-                open_at = None
-        elif c == "‘" and open_at is None:
-            close = _single_close(text, i + 1, end)
-            found.append(Passage(i + 1, close if close is not None else end, close is not None))
-            i = close if close is not None else end
-        i += 1
-    if open_at is not None:
-        found.append(Passage(open_at, end, False))
-    return found
-
-
-def _single_close(text: str, start: int, end: int) -> int | None:
-    for j in range(start, end):
-        if text[j] in "’'" and not (j + 1 < end and text[j + 1].isalpha()):
-            return j
-    return None
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
