@@ -89,6 +89,21 @@ def validate(descriptor: str | None, root: str | None) -> None:
     sys.exit(0 if report.valid else 1)
 
 
+@main.command()
+@click.argument("n", type=click.IntRange(min=1))
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="New folder to write the project into.")
+@click.option("--seed", default=0, show_default=True, help="Random seed; the same N and seed write the same bytes.")
+@root_option
+def synth(n: int, out: str, seed: int, root: str | None) -> None:
+    """Write a synthetic project with N quotes into OUT (schemas copied from this checkout), for scale tests.
+
+    The result builds with `tstalks build --root OUT`. Its text is filler, never data."""
+    from .synth import synth as write_corpus
+
+    counts = write_corpus(n, Path(out), _project(root).schemas, seed)
+    click.echo("Wrote " + ", ".join(f"{v} {k}" for k, v in counts.items()) + f" to {out}.")
+
+
 def run() -> None:
     """Entry point: problems in the user's input never show a traceback."""
     try:
