@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterator
 
 import click
 
@@ -19,6 +21,18 @@ def _project(root: str | None) -> Project:
         raise click.UsageError("not inside a turkey-syria-talks checkout (no schemas/package.json here or above); "
                                "cd into one or pass --root")
     return Project(found)
+
+
+@contextmanager
+def _progress(what: str) -> Iterator[Callable[[str], None]]:
+    """A progress line on stderr while a long step runs; silent when stderr is not a terminal."""
+    from tqdm import tqdm
+
+    with tqdm(desc=what, unit=" steps", disable=not sys.stderr.isatty(), leave=False) as bar:
+        def step(name: str) -> None:
+            bar.set_postfix_str(name, refresh=False)
+            bar.update(1)
+        yield step
 
 
 def _fail(problems: list, footer: str) -> None:
@@ -49,7 +63,8 @@ def build(root: str | None, check: bool) -> None:
     """
     project = _project(root)
     try:
-        result = pipeline.build(project)
+        with _progress("build") as step:
+            result = pipeline.build(project, progress=step)
     except Failed as exc:
         _fail(exc.problems, "Nothing was written; data/ and datapackage.json are as they were.")
     if check:
@@ -62,7 +77,8 @@ def build(root: str | None, check: bool) -> None:
             sys.exit(1)
         click.echo(f"Up to date: {len(result.files)} output files match a fresh build.")
         return
-    failures = publish.write(project.root, result.files, lambda folder: validate_package(folder).failures())
+    with _progress("validate staged package") as step:
+        failures = publish.write(project.root, result.files, lambda folder: validate_package(folder, progress=step).failures())
     if failures:
         click.echo("The built package does not validate; nothing was replaced:", err=True)
         for line in failures:
@@ -75,14 +91,17 @@ def build(root: str | None, check: bool) -> None:
 @main.command()
 @click.argument("descriptor", required=False)
 @root_option
-def validate(descriptor: str | None, root: str | None) -> None:
+@click.option("--frictionless", "stock", is_flag=True,
+              help="Also run the stock frictionless validator (row by row: minutes on a large package).")
+def validate(descriptor: str | None, root: str | None, stock: bool) -> None:
     """Validate a published package: DESCRIPTOR is a datapackage.json path, its folder, or an http(s) URL
-    (default: this checkout's). Checks every resource with Frictionless (types, constraints, primary and
-    foreign keys) in both formats, resource hashes, CSV/Parquet parity and, where seeds/ is beside the
-    package, every span against its seed text. Exit 0 only when valid."""
+    (default: this checkout's). Checks every resource against its Table Schema (types, constraints, unique
+    fields, primary and foreign keys) in both formats with a columnar pass that reports what frictionless
+    reports, resource hashes, CSV/Parquet parity and, where seeds/ is beside the package, every span
+    against its seed text. Exit 0 only when valid."""
     location = descriptor or str(_project(root).root)
-    with fetched(location) as folder:
-        report = validate_package(folder)
+    with fetched(location) as folder, _progress("validate") as step:
+        report = validate_package(folder, stock=stock, progress=step)
     for what, ok, detail in report.checks:
         click.echo(f"{'ok  ' if ok else 'FAIL'} {what}" + (f": {detail}" if detail else ""))
     click.echo("valid" if report.valid else "NOT VALID")
