@@ -329,7 +329,11 @@ def check_package(descriptor: Path, progress: Callable[[str], None] | None = Non
     for resource in package["resources"]:
         if resource["name"] in tables:
             errors += foreign_key_errors(resource["name"], resource["schema"], tables[resource["name"]], tables)
-    return sorted(errors)
+    return sort(errors)
+
+
+def sort(errors: list[Error]) -> list[Error]:
+    return sorted(errors, key=lambda e: (e.resource, e.row or 0, e.field or "", e.type))
 
 
 def frictionless_errors(descriptor: Path) -> list[Error]:
@@ -344,5 +348,5 @@ def frictionless_errors(descriptor: Path) -> list[Error]:
             fld = getattr(e, "field_name", None) or (",".join(names) if names else None)
             found.append(Error(task.name, getattr(e, "row_number", None), fld, e.type, e.message))
     found += [Error("", None, None, e.type, e.message) for e in report.errors]
-    return sorted(found)
+    return sort(found)
 
