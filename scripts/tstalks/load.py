@@ -163,8 +163,20 @@ def _read(project: Project, path: Path, schema: dict[str, Any], problems: list[P
     return None if found else coding
 
 
+_VALIDATORS: dict[int, tuple[dict[str, Any], jsonschema.protocols.Validator]] = {}
+
+
+def _validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
+    """One validator per schema object: building one per file dominated the load of large corpora."""
+    cached = _VALIDATORS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = (schema, jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER))
+        _VALIDATORS[id(schema)] = cached
+    return cached[1]
+
+
 def schema_problems(coding: CodingFile, schema: dict[str, Any]) -> list[Problem]:
-    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    validator = _validator(schema)
     found = []
     for error in sorted(validator.iter_errors(coding.data), key=lambda e: list(map(str, e.absolute_path))):
         path = tuple(error.absolute_path)
