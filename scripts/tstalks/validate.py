@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-import frictionless
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -88,6 +87,8 @@ def _columnar(folder: Path, descriptor: Path, report: Report, step: Callable[[st
 
 
 def _frictionless(folder: Path, descriptor: Path, report: Report) -> None:
+    import frictionless  # slow to import; only `--frictionless` needs it
+
     name = descriptor.relative_to(folder).as_posix()
     try:
         package = frictionless.Package(str(descriptor))
