@@ -35,7 +35,9 @@ def timed(cmd: list[str], timeout: float | None = None) -> dict:
     proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, timeout=timeout)
     wall = time.perf_counter() - start
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    return {"seconds": round(wall, 2), "peak_mb": round(int(peak.group(1)) / 1024) if peak else None,
+    cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", proc.stderr))
+    return {"seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
+            "peak_mb": round(int(peak.group(1)) / 1024) if peak else None,
             "exit": proc.returncode, "tail": (proc.stdout + proc.stderr).strip().splitlines()[-25:-23] if proc.returncode else []}
 
 
