@@ -65,6 +65,9 @@ def measure(n: int, work: Path, frictionless_timeout: float) -> dict:
     if result["build"]["exit"] != 0:
         return result
     result["validate_tstalks"] = timed([str(BIN / "tstalks"), "validate", "--root", str(folder)])
+    result["schema_checks_csv"] = timed([str(BIN / "python"), "-c", "import sys; from pathlib import Path; "
+                                         "from tstalks.fastcheck import check_package; "
+                                         "sys.exit(1 if check_package(Path(sys.argv[1])) else 0)", str(folder / "datapackage.json")])
     try:
         result["validate_frictionless"] = timed([str(BIN / "frictionless"), "validate", "--limit-errors", "1000000000",
                                                  str(folder / "datapackage.json")], timeout=frictionless_timeout)
@@ -125,18 +128,29 @@ def write_doc(results: dict, info: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10_000, 100_000])
     parser.add_argument("--work", type=Path, default=Path("/tmp/tstalks-bench"))
     parser.add_argument("--frictionless-timeout", type=float, default=1800)
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="JSON file for these sizes; the doc's table merges every benchmarks/results*.json")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    results = json.loads(args.results.read_text()) if args.results.is_file() else {}
     for n in args.sizes:
         print(f"== {n} quotes", flush=True)
         results[str(n)] = measure(n, args.work, args.frictionless_timeout)
         print(json.dumps(results[str(n)]), flush=True)
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-        write_doc(results, machine())
+        args.results.write_text(json.dumps(results, indent=2) + "\n")
+        write_merged()
+    write_merged()
+
+
+def write_merged() -> None:
+    """The doc's table from every results file (later names win: results.json, then results_*.json)."""
+    merged: dict = {}
+    for path in sorted(RESULTS.parent.glob("results*.json")):
+        merged.update({k: v for k, v in json.loads(path.read_text()).items() if v["build"]["exit"] == 0})
+    write_doc(merged, machine())
 
 
 if __name__ == "__main__":

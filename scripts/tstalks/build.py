@@ -26,6 +26,7 @@ def build(project: Project, progress: Callable[[str], None] | None = None) -> Bu
     codings = load.load_codings(project, schemas)
     step("resolve")
     resolution = resolve.resolve(codings)
+    del codings  # the parsed YAML (and its line index) is the largest thing held; rows carry their origins now
     step("check")
     cow_iso = {int(row["code"]): row["description"] for row in schemas.codelists["cow_state"]}
     problems = check.check_schema_rules(resolution.tables, schemas.tables)

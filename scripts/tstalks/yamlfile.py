@@ -8,6 +8,7 @@ must not become False). Timestamps stay strings; the schemas check them.
 """
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import yaml
@@ -74,7 +75,7 @@ def _value(node: yaml.Node, path: Path, lines: dict[Path, int]) -> Any:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlError(key_node.start_mark.line + 1, "a mapping key is not a plain value", "use a plain text key")
-            key = key_node.value
+            key = sys.intern(key_node.value)  # the same few keys recur in every entry: one copy each, not millions
             if key in result:
                 raise YamlError(key_node.start_mark.line + 1, f"duplicate key '{key}'",
                                 f"keep one '{key}' in this mapping")
