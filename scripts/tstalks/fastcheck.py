@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -223,35 +222,48 @@ def _python_match(values: pa.Array, pattern: str) -> np.ndarray:
     return whole
 
 
-def _frame(cols: dict[str, Column], names: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({n: cols[n].values.to_pandas(types_mapper=None) for n in names})
+def _repeats(arrays: list[pa.Array]) -> np.ndarray:
+    """True for each row whose values (nulls equal to nulls, as in Python tuples) appeared in an earlier row."""
+    n = len(arrays[0])
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    names = [f"k{i}" for i in range(len(arrays))]
+    table = pa.table({**dict(zip(names, arrays)), "row": pa.array(np.arange(n, dtype=np.int64))})
+    firsts = table.group_by(names, use_threads=False).aggregate([("row", "min")]).column("row_min")
+    repeat = np.ones(n, dtype=bool)
+    repeat[firsts.to_numpy()] = False
+    return repeat
+
+
+def _all_null(arrays: list[pa.Array]) -> np.ndarray:
+    out = np.ones(len(arrays[0]), dtype=bool)
+    for a in arrays:
+        out &= _mask(pc.is_null(a))
+    return out
+
+
+def _joined(arrays: list[pa.Array]) -> pa.Array:
+    """One text key per row for a key of several fields (None kept apart from any text)."""
+    if len(arrays) == 1:
+        return arrays[0]
+    texts = [pc.cast(a, pa.string()) for a in arrays]
+    return pc.binary_join_element_wise(*texts, "\x1f", null_handling="replace", null_replacement="\x00")
 
 
 def repeat_errors(name: str, schema: dict[str, Any], cols: dict[str, Column]) -> list[Error]:
     """unique-error for each unique field, then primary-key for the key: every repeat after the first."""
     found = []
-    n = len(next(iter(cols.values())).values) if cols else 0
-    unique_bad: dict[str, np.ndarray] = {}
     for f in schema["fields"]:
         if f.get("constraints", {}).get("unique"):
             values = cols[f["name"]].values
-            present = ~_mask(pc.is_null(values))
-            dup = np.zeros(n, dtype=bool)
-            idx = np.flatnonzero(present)
-            dup[idx] = pd.Series(values.filter(pa.array(present)).to_pandas()).duplicated(keep="first").to_numpy()
-            unique_bad[f["name"]] = dup
+            dup = _repeats([values]) & ~_mask(pc.is_null(values))
+            found += [Error(name, r, f["name"], "unique-error", "a repeat of an earlier row") for r in _rows(dup)]
     pk = schema.get("primaryKey", [])
-    pk_bad = np.zeros(n, dtype=bool)
     if pk:
-        frame = _frame(cols, pk)
-        all_null = frame.isna().all(axis=1).to_numpy()
-        dup = np.zeros(n, dtype=bool)
-        idx = np.flatnonzero(~all_null)
-        dup[idx] = frame.iloc[idx].duplicated(keep="first").to_numpy()
-        pk_bad = all_null | dup
-    for f_name, dup in unique_bad.items():
-        found += [Error(name, r, f_name, "unique-error", "a repeat of an earlier row") for r in _rows(dup)]
-    found += [Error(name, r, None, "primary-key", f"repeats or lacks the key {', '.join(pk)}") for r in _rows(pk_bad)]
+        arrays = [cols[k].values for k in pk]
+        all_null = _all_null(arrays)
+        bad = all_null | (_repeats(arrays) & ~all_null)
+        found += [Error(name, r, None, "primary-key", f"repeats or lacks the key {', '.join(pk)}") for r in _rows(bad)]
     return found
 
 
@@ -265,16 +277,13 @@ def foreign_key_errors(name: str, schema: dict[str, Any], cols: dict[str, Column
         if target not in tables:
             found.append(Error(name, None, ",".join(fields), "resource-error", f"references {target}, which is not in the package"))
             continue
-        here, there = _frame(cols, fields), _frame(tables[target], ref_fields)
-        there = there[~there.isna().all(axis=1)]
-        checked = ~here.isna().all(axis=1).to_numpy()
-        if len(fields) == 1:
-            known = _mask(pc.is_in(cols[fields[0]].values, value_set=_array(pa.array(there.iloc[:, 0], from_pandas=True))))
-        else:
-            known = pd.MultiIndex.from_frame(here).isin(pd.MultiIndex.from_frame(there))
-        bad = checked & ~known
+        here = [cols[f].values for f in fields]
+        there = [tables[target][f].values for f in ref_fields]
+        there_key = _joined(there).filter(pa.array(~_all_null(there)))
+        checked = ~_all_null(here)
+        known = _mask(pc.is_in(_joined(here), value_set=there_key))
         note = f"values not found in {target} ({', '.join(ref_fields)})"
-        found += [Error(name, r, ",".join(fields), "foreign-key", note) for r in _rows(bad)]
+        found += [Error(name, r, ",".join(fields), "foreign-key", note) for r in _rows(checked & ~known)]
     return found
 
 
@@ -314,6 +323,12 @@ def read_resource(folder: Path, resource: dict[str, Any]) -> tuple[dict[str, Col
 
 def check_package(descriptor: Path, progress: Callable[[str], None] | None = None) -> list[Error]:
     """Every error the columnar pass finds in the package at `descriptor`, sorted by resource and row."""
+    return check_package_tables(descriptor, progress)[0]
+
+
+def check_package_tables(descriptor: Path, progress: Callable[[str], None] | None = None
+                         ) -> tuple[list[Error], dict[str, dict[str, Column]]]:
+    """(errors, typed columns of each resource that could be read), so later checks need not read again."""
     package = json.loads(descriptor.read_text("utf-8"))
     folder = descriptor.parent
     tables: dict[str, dict[str, Column]] = {}
@@ -329,7 +344,7 @@ def check_package(descriptor: Path, progress: Callable[[str], None] | None = Non
     for resource in package["resources"]:
         if resource["name"] in tables:
             errors += foreign_key_errors(resource["name"], resource["schema"], tables[resource["name"]], tables)
-    return sort(errors)
+    return sort(errors), tables
 
 
 def sort(errors: list[Error]) -> list[Error]:
