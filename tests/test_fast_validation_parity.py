@@ -21,7 +21,7 @@ from tstalks.synth import synth
 ROOT = Path(__file__).resolve().parents[1]
 COVERED = {"type-error", "constraint-error", "unique-error", "primary-key", "foreign-key"}
 BAD_INTEGERS = ["abc", "1.5", " 7", "+7", "1e3", "-1", "7 ", "1_0"]
-BAD_DATES = ["2023-13-01", "2023-4-5", "yesterday", "2023-02-30", " 2023-01-01"]
+BAD_DATES = ["2023-13-01", "2023-4-5", "yesterday", "2023-02-30", " 2023-01-01", "0000-01-01", "2023-04-31"]
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,8 @@ def _broken(package: Path, tmp: Path, injections: list[tuple[str, int, int, int]
         if len(rows) < 2:
             continue
         col = rows[0].index(field)
-        value = {"type": (BAD_INTEGERS if types[(name, field)] == "integer" else BAD_DATES)[pick % 5],
+        bad = BAD_INTEGERS if types[(name, field)] == "integer" else BAD_DATES
+        value = {"type": bad[pick % len(bad)],
                  "required": "", "enum": "no-such-code", "pattern": ["Bad Id!", "UPPER", "a--b", "x\n"][pick % 4],
                  "fk": f"no-such-id-{pick % 3}"}[kind]
         rows[1 + row % (len(rows) - 1)][col] = value

@@ -142,8 +142,10 @@ def typed_from_text(text: pa.Array, f: dict[str, Any], missing: list[str]) -> Co
     elif t == "date":
         stamps = pc.strptime(pc.if_else(pa.array(canonical), text, pa.scalar(None, pa.string())),
                              format="%Y-%m-%d", unit="s", error_is_null=True)
-        values = pc.cast(stamps, pa.date32())
-        type_error |= canonical & _mask(pc.is_null(values))
+        # Arrow rolls 2023-02-30 over to 2023-03-02 and accepts year 0; Python's strptime refuses both.
+        real = pc.and_(pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), text), pc.greater_equal(pc.year(stamps), 1))
+        values = pc.if_else(real, pc.cast(stamps, pa.date32()), pa.scalar(None, pa.date32()))
+        type_error |= canonical & ~_mask(real)
     else:
         values = pc.cast(pc.if_else(pa.array(canonical), text, pa.scalar(None, pa.string())), ARROW[t])
     slow = np.flatnonzero(~canonical & ~is_missing)
