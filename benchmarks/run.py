@@ -50,18 +50,21 @@ def best_of(fn, runs: int = 3) -> float:
     return round(min(times), 3)
 
 
-def measure(n: int, work: Path, frictionless_timeout: float) -> dict:
+def measure(n: int, work: Path, frictionless_timeout: float, previous: dict | None = None) -> dict:
     import pandas as pd
 
     folder = work / f"src-{n}"
     if not (folder / "seeds").is_dir():
         shutil.rmtree(folder, ignore_errors=True)
         subprocess.run([BIN / "tstalks", "synth", str(n), "--out", str(folder)], check=True, cwd=ROOT)
-    for out in ("data", "datapackage.json"):  # build from scratch every time
-        target = folder / out
-        shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
     result: dict = {"quotes": n}
-    result["build"] = timed([str(BIN / "tstalks"), "build", "--root", str(folder)])
+    if previous and previous["build"]["exit"] == 0 and (folder / "datapackage.json").is_file():
+        result["build"] = previous["build"]  # --validate-only: keep the build measured before
+    else:
+        for out in ("data", "datapackage.json"):  # build from scratch every time
+            target = folder / out
+            shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+        result["build"] = timed([str(BIN / "tstalks"), "build", "--root", str(folder)])
     if result["build"]["exit"] != 0:
         return result
     result["validate_tstalks"] = timed([str(BIN / "tstalks"), "validate", "--root", str(folder)])
@@ -95,24 +98,29 @@ def _fmt(x, unit: str = "") -> str:
     return "n/a" if x is None else f"{x:,}{unit}" if isinstance(x, int) else f"{x:.2f}{unit}"
 
 
+def _ratio(a, b) -> str:
+    return f"{a / b:.1f}x" if a and b else "n/a"
+
+
 def table(results: dict) -> str:
-    rows = ["| quotes | build s | build s per 10^5 quotes | build peak MB | tstalks validate s | frictionless validate s | ratio | "
-            "pandas CSV s | pandas Parquet s | CSV/Parquet load | quotes.csv bytes | quotes.parquet bytes | all CSV bytes | all Parquet bytes |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = ["| quotes | build wall s | build CPU s | build CPU s per 10^5 quotes | build peak MB | tstalks validate wall s (CPU s) | "
+            "schema checks only, CPU s | frictionless validate wall s (CPU s) | frictionless / tstalks validate, CPU | "
+            "frictionless / schema checks, CPU | pandas CSV s | pandas Parquet s | CSV / Parquet load time | "
+            "quotes.csv bytes | quotes.parquet bytes | all CSV bytes | all Parquet bytes |",
+            "|" + "---:|" * 17]
     for key in sorted(results, key=int):
         r = results[key]
         n, b = r["quotes"], r["build"]
-        vt, vf = r.get("validate_tstalks", {}).get("seconds"), r.get("validate_frictionless", {}).get("seconds")
-        if r.get("validate_frictionless", {}).get("timeout"):
-            vf_text = f"> {r['validate_frictionless']['timeout']:.0f} (stopped)"
-        else:
-            vf_text = _fmt(vf)
-        ld = r.get("load_quotes", {})
-        by = r.get("bytes_all_tables", {})
-        ratio = f"{vf / vt:.1f}x" if vt and vf else "n/a"
-        load_ratio = f"{ld['csv_seconds'] / ld['parquet_seconds']:.1f}x" if ld else "n/a"
-        rows.append(f"| {n:,} | {_fmt(b['seconds'])} | {_fmt(b['seconds'] / n * 1e5)} | {_fmt(b['peak_mb'])} | {_fmt(vt)} | {vf_text} | "
-                    f"{ratio} | {_fmt(ld.get('csv_seconds'))} | {_fmt(ld.get('parquet_seconds'))} | {load_ratio} | "
+        vt, sc, vf = r.get("validate_tstalks", {}), r.get("schema_checks_csv", {}), r.get("validate_frictionless", {})
+        vf_text = (f"> {vf['timeout']:.0f} (stopped)" if vf.get("timeout")
+                   else f"{_fmt(vf.get('seconds'))} ({_fmt(vf.get('cpu_seconds'))})")
+        ld, by = r.get("load_quotes", {}), r.get("bytes_all_tables", {})
+        cpu = b.get("cpu_seconds")
+        rows.append(f"| {n:,} | {_fmt(b['seconds'])} | {_fmt(cpu)} | {_fmt(cpu / n * 1e5 if cpu else None)} | {_fmt(b['peak_mb'])} | "
+                    f"{_fmt(vt.get('seconds'))} ({_fmt(vt.get('cpu_seconds'))}) | {_fmt(sc.get('cpu_seconds'))} | {vf_text} | "
+                    f"{_ratio(vf.get('cpu_seconds'), vt.get('cpu_seconds'))} | {_ratio(vf.get('cpu_seconds'), sc.get('cpu_seconds'))} | "
+                    f"{_fmt(ld.get('csv_seconds'))} | {_fmt(ld.get('parquet_seconds'))} | "
+                    f"{_ratio(ld.get('csv_seconds'), ld.get('parquet_seconds'))} | "
                     f"{_fmt(ld.get('csv_bytes'))} | {_fmt(ld.get('parquet_bytes'))} | {_fmt(by.get('csv'))} | {_fmt(by.get('parquet'))} |")
     return "\n".join(rows)
 
@@ -131,6 +139,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10_000, 100_000])
     parser.add_argument("--work", type=Path, default=Path("/tmp/tstalks-bench"))
     parser.add_argument("--frictionless-timeout", type=float, default=1800)
+    parser.add_argument("--validate-only", action="store_true",
+                        help="Keep each size's earlier build measurement and package; measure validation and loads again")
     parser.add_argument("--results", type=Path, default=RESULTS,
                         help="JSON file for these sizes; the doc's table merges every benchmarks/results*.json")
     args = parser.parse_args()
@@ -138,7 +148,8 @@ def main() -> None:
     results = json.loads(args.results.read_text()) if args.results.is_file() else {}
     for n in args.sizes:
         print(f"== {n} quotes", flush=True)
-        results[str(n)] = measure(n, args.work, args.frictionless_timeout)
+        results[str(n)] = measure(n, args.work, args.frictionless_timeout,
+                                  results.get(str(n)) if args.validate_only else None)
         print(json.dumps(results[str(n)]), flush=True)
         args.results.write_text(json.dumps(results, indent=2) + "\n")
         write_merged()
