@@ -33,3 +33,22 @@ def test_some_events_are_reported_by_several_articles(tmp_path: Path) -> None:
     for row in sources:
         per_event[row["event_id"]] = per_event.get(row["event_id"], 0) + 1
     assert max(per_event.values()) > 1
+
+
+def test_the_partitioned_parquet_holds_every_row_under_its_articles_year(tmp_path: Path) -> None:
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    from tstalks.export import partition_by_year
+
+    synth(80, tmp_path / "p", ROOT / "schemas", seed=4)
+    for rel, raw in pipeline.build(Project(tmp_path / "p")).files.items():
+        (tmp_path / "p" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "p" / rel).write_bytes(raw)
+    partition_by_year(tmp_path / "p" / "data" / "parquet", tmp_path / "parts")
+    years = {a["article_id"]: a["published_date"].year
+             for a in pq.read_table(tmp_path / "p" / "data" / "parquet" / "articles.parquet").to_pylist()}
+    parts = ds.dataset(tmp_path / "parts" / "quotes", format="parquet", partitioning="hive").to_table().to_pylist()
+    original = pq.read_table(tmp_path / "p" / "data" / "parquet" / "quotes.parquet").to_pylist()
+    assert sorted(r["quote_id"] for r in parts) == sorted(r["quote_id"] for r in original)
+    assert all(r["year"] == years[r["article_id"]] for r in parts)

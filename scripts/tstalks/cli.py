@@ -123,6 +123,20 @@ def synth(n: int, out: str, seed: int, root: str | None) -> None:
     click.echo("Wrote " + ", ".join(f"{v} {k}" for k, v in counts.items()) + f" to {out}.")
 
 
+@main.command("partition-parquet")
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="New folder for the partitioned tables (outside data/: the build does not publish them).")
+@root_option
+def partition_parquet(out: str, root: str | None) -> None:
+    """Copy the article-linked tables of the built Parquet export into a hive-partitioned layout by year of
+    publication (OUT/quotes/year=2023/part-0.parquet ...), which DuckDB, Spark, Polars and BigQuery read as
+    one table per folder. See docs/performance.md."""
+    from .export import partition_by_year
+
+    written = partition_by_year(_project(root).root / "data" / "parquet", Path(out))
+    click.echo("Wrote " + ", ".join(f"{name} {n} rows" for name, n in written.items()) + f" under {out}.")
+
+
 def run() -> None:
     """Entry point: problems in the user's input never show a traceback."""
     try:
