@@ -58,8 +58,9 @@ def main() -> None:
 def build(root: str | None, check: bool) -> None:
     """Build data/ and datapackage.json from seeds/ and schemas/, validating before anything is replaced.
 
-    Atomic: outputs are written to a staging folder, validated with Frictionless, and swapped in only when
-    every check passes; a failed build leaves the previous outputs untouched.
+    Atomic: outputs are written to a staging folder, validated (the columnar checks of `tstalks validate`, which
+    report what Frictionless reports), and swapped in only when every check passes; a failed build leaves the
+    previous outputs untouched.
     """
     project = _project(root)
     try:
