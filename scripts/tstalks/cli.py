@@ -4,7 +4,9 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterator
 
 import click
 
@@ -21,6 +23,18 @@ def _project(root: str | None) -> Project:
         raise click.UsageError("not inside a turkey-syria-talks checkout (no schemas/package.json here or above); "
                                "cd into one or pass --root")
     return Project(found)
+
+
+@contextmanager
+def _progress(what: str) -> Iterator[Callable[[str], None]]:
+    """A progress line on stderr while a long step runs; silent when stderr is not a terminal."""
+    from tqdm import tqdm
+
+    with tqdm(desc=what, unit=" steps", disable=not sys.stderr.isatty(), leave=False) as bar:
+        def step(name: str) -> None:
+            bar.set_postfix_str(name, refresh=False)
+            bar.update(1)
+        yield step
 
 
 def _fail(problems: list, footer: str) -> None:
@@ -46,14 +60,16 @@ def main() -> None:
 def build(root: str | None, check: bool) -> None:
     """Build data/ and datapackage.json from seeds/ and schemas/, validating before anything is replaced.
 
-    Atomic: outputs are written to a staging folder, validated with Frictionless, and swapped in only when
-    every check passes; a failed build leaves the previous outputs untouched. Also writes docs/codebook.md and,
-    where matplotlib is installed (the `[figures]` extra), docs/figures/; without it docs/figures/ is left as it
-    is and not compared by --check, and the command says so.
+    Atomic: outputs are written to a staging folder, validated (the columnar checks of `tstalks validate`, which
+    report what Frictionless reports; a parity test holds them to it), and swapped in only when every check
+    passes; a failed build leaves the previous outputs untouched. Also writes docs/codebook.md and, where
+    matplotlib is installed (the `[figures]` extra), docs/figures/; without it docs/figures/ is left as it is and
+    not compared by --check, and the command says so.
     """
     project = _project(root)
     try:
-        result = pipeline.build(project)
+        with _progress("build") as step:
+            result = pipeline.build(project, progress=step)
     except Failed as exc:
         _fail(exc.problems, "Nothing was written; data/ and datapackage.json are as they were.")
     for rel, why in result.skipped.items():
@@ -68,7 +84,9 @@ def build(root: str | None, check: bool) -> None:
             sys.exit(1)
         click.echo(f"Up to date: {len(result.files)} output files match a fresh build.")
         return
-    failures = publish.write(project.root, result.files, lambda folder: validate_package(folder).failures(), result.outputs)
+    with _progress("validate staged package") as step:
+        failures = publish.write(project.root, result.files,
+                                 lambda folder: validate_package(folder, progress=step).failures(), result.outputs)
     if failures:
         click.echo("The built package does not validate; nothing was replaced:", err=True)
         for line in failures:
@@ -81,14 +99,17 @@ def build(root: str | None, check: bool) -> None:
 @main.command()
 @click.argument("descriptor", required=False)
 @root_option
-def validate(descriptor: str | None, root: str | None) -> None:
+@click.option("--frictionless", "stock", is_flag=True,
+              help="Also run the stock frictionless validator (row by row: minutes on a large package).")
+def validate(descriptor: str | None, root: str | None, stock: bool) -> None:
     """Validate a published package: DESCRIPTOR is a datapackage.json path, its folder, or an http(s) URL
-    (default: this checkout's). Checks every resource with Frictionless (types, constraints, primary and
-    foreign keys) in both formats, resource hashes, CSV/Parquet parity and, where seeds/ is beside the
-    package, every span against its seed text. Exit 0 only when valid."""
+    (default: this checkout's). Checks every resource against its Table Schema (types, constraints, unique
+    fields, primary and foreign keys) in both formats with a columnar pass that reports what frictionless
+    reports, resource hashes, CSV/Parquet parity and, where seeds/ is beside the package, every span
+    against its seed text. Exit 0 only when valid."""
     location = descriptor or str(_project(root).root)
-    with fetched(location) as folder:
-        report = validate_package(folder)
+    with fetched(location) as folder, _progress("validate") as step:
+        report = validate_package(folder, stock=stock, progress=step)
     for what, ok, detail in report.checks:
         click.echo(f"{'ok  ' if ok else 'FAIL'} {what}" + (f": {detail}" if detail else ""))
     click.echo("valid" if report.valid else "NOT VALID")
@@ -191,6 +212,35 @@ def release(root: str | None, dist: str | None) -> None:
     digest = hashlib.sha256(result.zip).hexdigest()
     click.echo(f"Wrote {project.relative(target)} ({result.files} files, {len(result.zip)} bytes, sha256 {digest}).")
     click.echo(f"Recorded {result.new_ids} newly published identifier(s) in {releasing.LEDGER}; commit it with the release.")
+
+
+@main.command()
+@click.argument("n", type=click.IntRange(min=1))
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="New folder to write the project into.")
+@click.option("--seed", default=0, show_default=True, help="Random seed; the same N and seed write the same bytes.")
+@root_option
+def synth(n: int, out: str, seed: int, root: str | None) -> None:
+    """Write a synthetic project with N quotes into OUT (schemas copied from this checkout), for scale tests.
+
+    The result builds with `tstalks build --root OUT`. Its text is filler, never data."""
+    from .synth import synth as write_corpus
+
+    counts = write_corpus(n, Path(out), _project(root).schemas, seed)
+    click.echo("Wrote " + ", ".join(f"{v} {k}" for k, v in counts.items()) + f" to {out}.")
+
+
+@main.command("partition-parquet")
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="New folder for the partitioned tables (outside data/: the build does not publish them).")
+@root_option
+def partition_parquet(out: str, root: str | None) -> None:
+    """Copy the article-linked tables of the built Parquet export into a hive-partitioned layout by year of
+    publication (OUT/quotes/year=2023/part-0.parquet ...), which DuckDB, Spark, Polars and BigQuery read as
+    one table per folder. See docs/performance.md."""
+    from .export import partition_by_year
+
+    written = partition_by_year(_project(root).root / "data" / "parquet", Path(out))
+    click.echo("Wrote " + ", ".join(f"{name} {n} rows" for name, n in written.items()) + f" under {out}.")
 
 
 def run() -> None:

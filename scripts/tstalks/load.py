@@ -171,8 +171,55 @@ _Validator = jsonschema.validators.extend(
         "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)))
 
 
+_VALIDATORS: dict[int, tuple[dict[str, Any], jsonschema.protocols.Validator]] = {}
+
+
+def _validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
+    """One validator per schema object: building one per file dominated the load of large corpora."""
+    cached = _VALIDATORS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = (schema, _Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER))
+        _VALIDATORS[id(schema)] = cached
+    return cached[1]
+
+
+_FAST: dict[int, tuple[dict[str, Any], Any]] = {}
+
+
+def fast_valid(schema: dict[str, Any], data: Any) -> bool:
+    """True only when `data` is valid, checked by code fastjsonschema generates from the schema (many times
+    faster than jsonschema on large corpora). The coding schemas use only keywords whose meaning is the same in
+    draft 7, which fastjsonschema implements, and in 2020-12; a test holds the two validators to the same verdict.
+    False means: ask jsonschema, which also says what is wrong."""
+    cached = _FAST.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        import fastjsonschema
+
+        compiled = fastjsonschema.compile({**schema, "$schema": "http://json-schema.org/draft-07/schema#"})
+        cached = (schema, compiled)
+        _FAST[id(schema)] = cached
+    try:
+        cached[1](data)
+        return True
+    except Exception:  # noqa: BLE001 (JsonSchemaException, or anything the generated code trips on)
+        return False
+
+
+def _has_float(data: Any) -> bool:
+    if isinstance(data, float):
+        return True
+    if isinstance(data, dict):
+        return any(_has_float(v) for v in data.values())
+    if isinstance(data, list):
+        return any(_has_float(v) for v in data)
+    return False
+
+
 def schema_problems(coding: CodingFile, schema: dict[str, Any]) -> list[Problem]:
-    validator = _Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    # fastjsonschema counts 365.0 as an integer; no coding field is a float, so a float goes to the strict check.
+    if not _has_float(coding.data) and fast_valid(schema, coding.data):
+        return []
+    validator = _validator(schema)
     found = []
     for error in sorted(validator.iter_errors(coding.data), key=lambda e: list(map(str, e.absolute_path))):
         path = tuple(error.absolute_path)

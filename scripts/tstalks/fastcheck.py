@@ -1,0 +1,371 @@
+"""Columnar validation of a published package: what `frictionless validate` checks row by row, done per column.
+
+Each resource is read once with pyarrow; types, required/enum/pattern/length/bound constraints, unique
+fields, primary keys and every foreign key the descriptor declares are checked as vectorized
+operations. The rules follow frictionless-py 5 exactly, so the two report the same
+(resource, row, field, error type) records:
+
+- a cell equal to a missing value ("" here) is null; a cell that does not parse as its type is a
+  `type-error` and is null from then on (so no constraint, key or lookup sees it);
+- constraints are checked only on cells without a type error; each failed one is a `constraint-error`;
+- `unique-error` and `primary-key` mark every repeat after the first; a key whose cells are all null is
+  a `primary-key` error; a `foreign-key` error is a row whose key cells are not all null and whose
+  values are not those of a referenced row (self-references included);
+- rows are numbered as frictionless numbers them: the header is row 1, the first data row is row 2.
+
+Cells that are not in the canonical form the build writes (" 7", "+7", "2023-4-5") are parsed by the
+same Python functions frictionless uses, one by one; they are rare, so the fast path stays fast.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32()}
+SUPPORTED = {  # constraints frictionless checks for each type (others are ignored)
+    "string": ("required", "minLength", "maxLength", "pattern", "enum"),
+    "integer": ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"),
+    "number": ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"),
+    "date": ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"),
+    "boolean": ("required", "enum"),
+}
+TRUE_VALUES, FALSE_VALUES = ["true", "True", "TRUE", "1"], ["false", "False", "FALSE", "0"]
+# The forms the build writes; anything else goes to the exact (slow) parser.
+CANONICAL = {"integer": r"^-?[0-9]{1,18}$", "number": r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$",
+             "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+CANONICAL_URI = r"^https?://[A-Za-z0-9.-]+(/[A-Za-z0-9._~/-]*)?$"
+FIRST_ROW = 2  # frictionless numbers the header row 1
+
+
+@dataclass(frozen=True, order=True)
+class Error:
+    resource: str
+    row: int | None  # frictionless row number (first data row = 2); None for a whole-resource error
+    field: str | None  # field name; comma-joined fields of a foreign key; None for a primary key
+    type: str  # frictionless error type: type-error, constraint-error, unique-error, primary-key, foreign-key, ...
+    note: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row is not None else "resource"
+        return f"{self.resource} {where}" + (f" {self.field}" if self.field else "") + f": {self.type}: {self.note}"
+
+
+@dataclass
+class Column:
+    values: pa.Array  # typed; null where missing or not of the type
+    type_error: np.ndarray  # bool per row
+
+
+# Reading
+
+
+def read_csv(path: Path, names: list[str]) -> pa.Table:
+    """Every column as text, exactly as written: "" stays "" (the missing-value rule decides later)."""
+    # One block per file (up to 1 GiB): the columns come back as single chunks, so no copy joins them later.
+    block = min(max(path.stat().st_size + 1, 1 << 20), 1 << 30)
+    return pacsv.read_csv(path, read_options=pacsv.ReadOptions(use_threads=True, block_size=block),
+                          parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                          convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                               strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                               null_values=[]))
+
+
+def _array(col: pa.ChunkedArray | pa.Array) -> pa.Array:
+    return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+
+
+def _mask(arr: pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _exact_reader(f: dict[str, Any]) -> Callable[[str], Any]:
+    """frictionless-py's own parse of one cell (None when it is not of the type)."""
+    t = f["type"]
+    if t == "integer":
+        def read(cell: str) -> Any:
+            try:
+                return int(cell.strip())
+            except ValueError:
+                return None
+    elif t == "number":
+        def read(cell: str) -> Any:
+            try:
+                return float(Decimal(cell.strip()))
+            except Exception:  # noqa: BLE001 (Decimal raises several kinds)
+                return None
+    elif t == "date":
+        def read(cell: str) -> Any:
+            try:
+                return dt.datetime.strptime(cell, "%Y-%m-%d").date()
+            except ValueError:
+                return None
+    elif t == "string" and f.get("format") == "uri":
+        import rfc3986  # installed with frictionless, which uses it for this check
+
+        def read(cell: str) -> Any:
+            validator = rfc3986.validators.Validator().require_presence_of("scheme")
+            try:
+                validator.validate(rfc3986.uri_reference(cell))
+            except rfc3986.exceptions.ValidationError:
+                return None
+            return cell
+    else:
+        raise ValueError(f"no exact reader for {t}")
+    return read
+
+
+def typed_from_text(text: pa.Array, f: dict[str, Any], missing: list[str]) -> Column:
+    """Parse one text column by its field's type, vectorized where the cell is in canonical form."""
+    t, n = f["type"], len(text)
+    is_missing = _mask(pc.is_in(text, value_set=pa.array(missing, pa.string())))
+    present = pa.array(~is_missing)
+    type_error = np.zeros(n, dtype=bool)
+    if t == "string" and f.get("format") not in ("uri",):
+        return Column(pc.if_else(present, text, pa.scalar(None, pa.string())), type_error)
+    if t == "boolean":
+        values = pc.if_else(pc.is_in(text, value_set=pa.array(TRUE_VALUES)), True,
+                            pc.if_else(pc.is_in(text, value_set=pa.array(FALSE_VALUES)), False, pa.scalar(None, pa.bool_())))
+        type_error = ~is_missing & _mask(pc.is_null(values))
+        return Column(pc.if_else(present, values, pa.scalar(None, pa.bool_())), type_error)
+    canonical_rx = CANONICAL_URI if t == "string" else CANONICAL[t]
+    canonical = _mask(pc.match_substring_regex(text, canonical_rx)) & ~is_missing
+    if t == "string":  # uri
+        values = pc.if_else(pa.array(canonical), text, pa.scalar(None, pa.string()))
+    elif t == "date":
+        stamps = pc.strptime(pc.if_else(pa.array(canonical), text, pa.scalar(None, pa.string())),
+                             format="%Y-%m-%d", unit="s", error_is_null=True)
+        # Arrow rolls 2023-02-30 over to 2023-03-02 and accepts year 0; Python's strptime refuses both.
+        real = pc.and_(pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), text), pc.greater_equal(pc.year(stamps), 1))
+        values = pc.if_else(real, pc.cast(stamps, pa.date32()), pa.scalar(None, pa.date32()))
+        type_error |= canonical & ~_mask(real)
+    else:
+        values = pc.cast(pc.if_else(pa.array(canonical), text, pa.scalar(None, pa.string())), ARROW[t])
+    slow = np.flatnonzero(~canonical & ~is_missing)
+    if len(slow):
+        read = _exact_reader(f)
+        patched = values.to_pylist()
+        for i in slow:
+            v = read(text[int(i)].as_py())
+            patched[i] = v
+            type_error[i] = v is None
+        values = pa.array(patched, ARROW[t])
+    return Column(values, type_error)
+
+
+def typed_from_parquet(arr: pa.Array, f: dict[str, Any]) -> tuple[Column, str | None]:
+    """A Parquet column is typed already; a column of the wrong type is one error for the whole resource."""
+    want = ARROW[f["type"]]
+    if arr.type != want:
+        return Column(pa.nulls(len(arr), want), np.zeros(len(arr), dtype=bool)), f"stored as {arr.type}, schema says {f['type']}"
+    return Column(arr, np.zeros(len(arr), dtype=bool)), None
+
+
+# Checks
+
+
+def _rows(mask: np.ndarray) -> Iterator[int]:
+    return (int(i) + FIRST_ROW for i in np.flatnonzero(mask))
+
+
+def constraint_errors(name: str, f: dict[str, Any], col: Column) -> list[Error]:
+    """constraint-error records of one column, in frictionless's order of checks."""
+    found = []
+    c = f.get("constraints", {})
+    values, ok = col.values, ~col.type_error
+    null = _mask(pc.is_null(values))
+    arrow_type = ARROW[f["type"]]
+    for kind in SUPPORTED[f["type"]]:
+        if kind not in c:
+            continue
+        limit = c[kind]
+        if kind == "required":
+            bad = null & ok if limit else np.zeros(len(null), dtype=bool)
+        elif kind == "enum":
+            allowed = [_coerce(v, f) for v in limit]
+            bad = ~null & ~_mask(pc.is_in(values, value_set=pa.array([a for a in allowed if a is not None], arrow_type)))
+        elif kind == "pattern":
+            bad = ~null & ~_python_match(values, limit)
+        elif kind in ("minLength", "maxLength"):
+            length = pc.utf8_length(values)
+            cmp = pc.greater_equal if kind == "minLength" else pc.less_equal
+            bad = ~null & ~_mask(cmp(length, limit))
+        else:
+            cmp = {"minimum": pc.greater_equal, "maximum": pc.less_equal,
+                   "exclusiveMinimum": pc.greater, "exclusiveMaximum": pc.less}[kind]
+            bad = ~null & ~_mask(cmp(values, pa.scalar(_coerce(limit, f), arrow_type)))
+        found += [Error(name, r, f["name"], "constraint-error", f'constraint "{kind}" is "{limit}"') for r in _rows(bad & ok)]
+    return found
+
+
+def _coerce(value: Any, f: dict[str, Any]) -> Any:
+    if isinstance(value, str) and f["type"] != "string":
+        return _exact_reader(f)(value)
+    return value
+
+
+def _python_match(values: pa.Array, pattern: str) -> np.ndarray:
+    """re.match(f"^{pattern}$", cell), as frictionless does. Python's `$` also matches before one final
+    newline, which RE2 does not: test the cell with that newline removed too."""
+    rx = f"^(?:{pattern})$"
+    whole = _mask(pc.match_substring_regex(values, rx))
+    ends = _mask(pc.ends_with(values, "\n"))
+    if ends.any():
+        trimmed = pc.utf8_slice_codeunits(values, 0, -1)
+        whole |= ends & _mask(pc.match_substring_regex(trimmed, rx))
+    # RE2 and Python agree on the patterns of these schemas; anything RE2 cannot compile is checked in Python.
+    return whole
+
+
+def _repeats(arrays: list[pa.Array]) -> np.ndarray:
+    """True for each row whose values (nulls equal to nulls, as in Python tuples) appeared in an earlier row."""
+    n = len(arrays[0])
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    names = [f"k{i}" for i in range(len(arrays))]
+    table = pa.table({**dict(zip(names, arrays)), "row": pa.array(np.arange(n, dtype=np.int64))})
+    firsts = table.group_by(names, use_threads=False).aggregate([("row", "min")]).column("row_min")
+    repeat = np.ones(n, dtype=bool)
+    repeat[firsts.to_numpy()] = False
+    return repeat
+
+
+def _all_null(arrays: list[pa.Array]) -> np.ndarray:
+    out = np.ones(len(arrays[0]), dtype=bool)
+    for a in arrays:
+        out &= _mask(pc.is_null(a))
+    return out
+
+
+def _joined(arrays: list[pa.Array]) -> pa.Array:
+    """One text key per row for a key of several fields (None kept apart from any text)."""
+    if len(arrays) == 1:
+        return arrays[0]
+    texts = [pc.cast(a, pa.string()) for a in arrays]
+    return pc.binary_join_element_wise(*texts, "\x1f", null_handling="replace", null_replacement="\x00")
+
+
+def repeat_errors(name: str, schema: dict[str, Any], cols: dict[str, Column]) -> list[Error]:
+    """unique-error for each unique field, then primary-key for the key: every repeat after the first."""
+    found = []
+    for f in schema["fields"]:
+        if f.get("constraints", {}).get("unique"):
+            values = cols[f["name"]].values
+            dup = _repeats([values]) & ~_mask(pc.is_null(values))
+            found += [Error(name, r, f["name"], "unique-error", "a repeat of an earlier row") for r in _rows(dup)]
+    pk = schema.get("primaryKey", [])
+    if pk:
+        arrays = [cols[k].values for k in pk]
+        all_null = _all_null(arrays)
+        bad = all_null | (_repeats(arrays) & ~all_null)
+        found += [Error(name, r, None, "primary-key", f"repeats or lacks the key {', '.join(pk)}") for r in _rows(bad)]
+    return found
+
+
+def foreign_key_errors(name: str, schema: dict[str, Any], cols: dict[str, Column],
+                       tables: dict[str, dict[str, Column]]) -> list[Error]:
+    found = []
+    for fk in schema.get("foreignKeys", []):
+        ref = fk["reference"]
+        target = ref.get("resource") or name
+        fields, ref_fields = list(fk["fields"]), list(ref["fields"])
+        if target not in tables:
+            found.append(Error(name, None, ",".join(fields), "resource-error", f"references {target}, which is not in the package"))
+            continue
+        here = [cols[f].values for f in fields]
+        there = [tables[target][f].values for f in ref_fields]
+        there_key = _joined(there).filter(pa.array(~_all_null(there)))
+        checked = ~_all_null(here)
+        known = _mask(pc.is_in(_joined(here), value_set=there_key))
+        note = f"values not found in {target} ({', '.join(ref_fields)})"
+        found += [Error(name, r, ",".join(fields), "foreign-key", note) for r in _rows(checked & ~known)]
+    return found
+
+
+# The package
+
+
+def read_resource(folder: Path, resource: dict[str, Any]) -> tuple[dict[str, Column], list[Error]]:
+    """Typed columns of one resource and the errors found while typing them."""
+    name, schema = resource["name"], resource["schema"]
+    names = [f["name"] for f in schema["fields"]]
+    path = folder / resource["path"]
+    errors: list[Error] = []
+    try:
+        if resource.get("format") == "parquet" or path.suffix == ".parquet":
+            table = pq.read_table(path)
+        else:
+            table = read_csv(path, names)
+    except (OSError, pa.ArrowInvalid) as exc:
+        return {}, [Error(name, None, None, "source-error", str(exc).splitlines()[0])]
+    if table.column_names != names:
+        return {}, [Error(name, None, None, "incorrect-label", f"columns {table.column_names} are not the schema's {names}")]
+    cols: dict[str, Column] = {}
+    missing = schema.get("missingValues", [""])
+    for f in schema["fields"]:
+        arr = _array(table.column(f["name"]))
+        if resource.get("format") == "parquet" or path.suffix == ".parquet":
+            col, problem = typed_from_parquet(arr, f)
+            if problem:
+                errors.append(Error(name, None, f["name"], "type-error", problem))
+        else:
+            col = typed_from_text(arr, f, missing)
+        cols[f["name"]] = col
+        errors += [Error(name, r, f["name"], "type-error", f'type is "{f["type"]}/default"') for r in _rows(col.type_error)]
+        errors += constraint_errors(name, f, col)
+    return cols, errors
+
+
+def check_package(descriptor: Path, progress: Callable[[str], None] | None = None) -> list[Error]:
+    """Every error the columnar pass finds in the package at `descriptor`, sorted by resource and row."""
+    return check_package_tables(descriptor, progress)[0]
+
+
+def check_package_tables(descriptor: Path, progress: Callable[[str], None] | None = None
+                         ) -> tuple[list[Error], dict[str, dict[str, Column]]]:
+    """(errors, typed columns of each resource that could be read), so later checks need not read again."""
+    package = json.loads(descriptor.read_text("utf-8"))
+    folder = descriptor.parent
+    tables: dict[str, dict[str, Column]] = {}
+    errors: list[Error] = []
+    for resource in package["resources"]:
+        if progress:
+            progress(resource["name"])
+        cols, found = read_resource(folder, resource)
+        errors += found
+        if cols:
+            tables[resource["name"]] = cols
+            errors += repeat_errors(resource["name"], resource["schema"], cols)
+    for resource in package["resources"]:
+        if resource["name"] in tables:
+            errors += foreign_key_errors(resource["name"], resource["schema"], tables[resource["name"]], tables)
+    return sort(errors), tables
+
+
+def sort(errors: list[Error]) -> list[Error]:
+    return sorted(errors, key=lambda e: (e.resource, e.row or 0, e.field or "", e.type))
+
+
+def frictionless_errors(descriptor: Path) -> list[Error]:
+    """The same records from the stock validator (for parity tests and `tstalks validate --frictionless`)."""
+    import frictionless
+
+    report = frictionless.Package(str(descriptor)).validate(limit_errors=10**9)
+    found = []
+    for task in report.tasks:
+        for e in task.errors:
+            names = getattr(e, "field_names", None)
+            fld = getattr(e, "field_name", None) or (",".join(names) if names else None)
+            found.append(Error(task.name, getattr(e, "row_number", None), fld, e.type, e.message))
+    found += [Error("", None, None, e.type, e.message) for e in report.errors]
+    return sort(found)
+
