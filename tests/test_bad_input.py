@@ -89,3 +89,11 @@ def test_an_unknown_vocabulary_value_fails_naming_the_codelist(project):
     text = registry.read_text("utf-8")
     registry.write_text(re.sub(r"status: occurred", "status: happened", text, count=1), "utf-8")
     assert_refused(project, before, build(project), r"events\.yaml:\d+: events/\d+/status: 'happened' is not one of", r"codelist")
+
+
+def test_a_whole_number_written_as_a_float_is_refused_as_not_an_integer(project):
+    before = snapshot(project)
+    registry = project / "seeds/codings/participants.yaml"
+    text = registry.read_text("utf-8")
+    registry.write_text(text.replace("cow_code: 365\n", "cow_code: 365.0\n", 1), "utf-8")
+    assert_refused(project, before, build(project), r"participants\.yaml:\d+: participants/\d+/cow_code: 365\.0 is not of type 'integer'")
