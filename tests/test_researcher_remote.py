@@ -113,4 +113,5 @@ def test_the_release_bundle_validates_when_served_over_http(tmp_path):
     with served(tmp_path / "site") as url:
         result = CliRunner().invoke(main, ["validate", f"{url}/{made.name}/datapackage.json"])
     assert result.exit_code == 0, result.output
-    assert "ok   Frictionless: data/parquet/datapackage.json" in result.output
+    assert "ok   Schema checks: data/parquet/datapackage.json" in result.output
+    assert "ok   CSV and Parquet hold identical rows and types" in result.output
