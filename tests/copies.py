@@ -20,6 +20,16 @@ def copy_project(into: Path) -> Path:
     return into
 
 
+def copy_release_checkout(into: Path) -> Path:
+    """A copy with everything `tstalks release` bundles: inputs, outputs, citation, changelog, licence, R loader."""
+    copy_project(into)
+    shutil.copytree(ROOT / "releases", into / "releases")
+    for rel in ("CITATION.cff", "CHANGELOG.md", "README.md", "LICENSE", "scripts/load_package.R"):
+        (into / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, into / rel)
+    return into
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every output file's bytes, to prove a failed build left them untouched."""
     files = {}

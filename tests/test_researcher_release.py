@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from copies import copy_release_checkout as copy_checkout
 from tstalks import build, release
 from tstalks.problems import Failed
 from tstalks.project import Project
@@ -18,20 +19,6 @@ from tstalks.validate import validate_package
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-def copy_checkout(target: Path) -> Path:
-    """The inputs and committed outputs of this checkout; README.md and LICENSE are the lead's files, so where
-    this branch has none yet, stand-ins take their place (the release only needs them to exist)."""
-    for rel in ("schemas", "seeds", "data", "docs", "releases"):
-        shutil.copytree(ROOT / rel, target / rel)
-    for rel in ("datapackage.json", "CITATION.cff", "CHANGELOG.md", "README.md", "LICENSE"):
-        if (ROOT / rel).is_file():
-            shutil.copy(ROOT / rel, target / rel)
-        else:
-            (target / rel).write_text(f"stand-in {rel} for the release test\n", "utf-8")
-    (target / "scripts").mkdir()
-    shutil.copy(ROOT / "scripts/load_package.R", target / "scripts/load_package.R")
-    return target
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from typing import Iterator
 import pytest
 from click.testing import CliRunner
 
+from copies import copy_release_checkout as copy_checkout
 from tstalks import build, release
 from tstalks.cli import main
 from tstalks.project import Project
@@ -50,18 +51,6 @@ def published_copy(target: Path) -> Path:
     shutil.copy(ROOT / "datapackage.json", target / "datapackage.json")
     return target
 
-
-def copy_checkout(target: Path) -> Path:
-    """Inputs and committed outputs of this checkout, with stand-ins for README.md and LICENSE where this
-    branch has none yet (the release needs them to exist); as in test_researcher_release.py."""
-    for rel in ("schemas", "seeds", "data", "docs", "releases"):
-        shutil.copytree(ROOT / rel, target / rel)
-    for rel in ("datapackage.json", "CITATION.cff", "CHANGELOG.md", "README.md", "LICENSE"):
-        if (ROOT / rel).is_file():
-            shutil.copy(ROOT / rel, target / rel)
-        else:
-            (target / rel).write_text(f"stand-in {rel} for the release test\n", "utf-8")
-    return target
 
 
 def test_a_package_served_over_http_validates(tmp_path):
