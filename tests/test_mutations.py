@@ -16,7 +16,6 @@ from typing import Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import yaml
 from click.testing import CliRunner
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st

@@ -6,7 +6,6 @@ import re
 import subprocess
 import sys
 
-import frictionless
 import jsonschema
 import pytest
 from click.testing import CliRunner

@@ -2,7 +2,6 @@
 so a new key or constraint is enforced without code; the rules below them are those no schema can state."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 from typing import Any, Iterable

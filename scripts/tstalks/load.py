@@ -13,8 +13,9 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+import fastjsonschema
 import jsonschema
 
 from .problems import Failed, Problem
@@ -171,19 +172,18 @@ _Validator = jsonschema.validators.extend(
         "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)))
 
 
-_VALIDATORS: dict[int, tuple[dict[str, Any], jsonschema.protocols.Validator]] = {}
+_COMPILED: dict[int, tuple[dict[str, Any], jsonschema.protocols.Validator, Callable[[Any], Any]]] = {}
 
 
-def _validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
-    """One validator per schema object: building one per file dominated the load of large corpora."""
-    cached = _VALIDATORS.get(id(schema))
+def _compiled(schema: dict[str, Any]) -> tuple[jsonschema.protocols.Validator, Callable[[Any], Any]]:
+    """The jsonschema validator and the fastjsonschema check of a schema, built once per schema object:
+    building them per file dominated the load of large corpora."""
+    cached = _COMPILED.get(id(schema))
     if cached is None or cached[0] is not schema:
-        cached = (schema, _Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER))
-        _VALIDATORS[id(schema)] = cached
-    return cached[1]
-
-
-_FAST: dict[int, tuple[dict[str, Any], Any]] = {}
+        strict = _Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        fast = fastjsonschema.compile({**schema, "$schema": "http://json-schema.org/draft-07/schema#"})
+        cached = _COMPILED[id(schema)] = (schema, strict, fast)
+    return cached[1], cached[2]
 
 
 def fast_valid(schema: dict[str, Any], data: Any) -> bool:
@@ -191,15 +191,8 @@ def fast_valid(schema: dict[str, Any], data: Any) -> bool:
     faster than jsonschema on large corpora). The coding schemas use only keywords whose meaning is the same in
     draft 7, which fastjsonschema implements, and in 2020-12; a test holds the two validators to the same verdict.
     False means: ask jsonschema, which also says what is wrong."""
-    cached = _FAST.get(id(schema))
-    if cached is None or cached[0] is not schema:
-        import fastjsonschema
-
-        compiled = fastjsonschema.compile({**schema, "$schema": "http://json-schema.org/draft-07/schema#"})
-        cached = (schema, compiled)
-        _FAST[id(schema)] = cached
     try:
-        cached[1](data)
+        _compiled(schema)[1](data)
         return True
     except Exception:  # noqa: BLE001 (JsonSchemaException, or anything the generated code trips on)
         return False
@@ -219,7 +212,7 @@ def schema_problems(coding: CodingFile, schema: dict[str, Any]) -> list[Problem]
     # fastjsonschema counts 365.0 as an integer; no coding field is a float, so a float goes to the strict check.
     if not _has_float(coding.data) and fast_valid(schema, coding.data):
         return []
-    validator = _validator(schema)
+    validator = _compiled(schema)[0]
     found = []
     for error in sorted(validator.iter_errors(coding.data), key=lambda e: list(map(str, e.absolute_path))):
         path = tuple(error.absolute_path)

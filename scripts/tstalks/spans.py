@@ -50,6 +50,8 @@ def _fold(text: str) -> str:
         if curly in text:
             text = text.replace(curly, straight)
     return text
+
+
 _SPACE = re.compile(r"\s+")
 
 
