@@ -143,7 +143,7 @@ def test_an_explicit_date_after_publication_is_refused_unless_the_event_is_plann
                     pipeline.build(project)
                 assert any(p.where == event["id"] and "after the publication" in p.message for p in caught.value.problems)
             else:
-                events = {r["event_id"]: r for r in pipeline.build(project).resolution.tables["events"]}
+                events = {r["event_id"]: r for r in pipeline.build(project).tables["events"].to_pylist()}
                 assert events[event["id"]]["start_date"] == later
 
 

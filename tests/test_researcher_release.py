@@ -122,7 +122,7 @@ def test_release_refuses_without_a_changelog(tmp_path):
 def test_release_records_every_published_identifier_once(checkout, made):
     ledger = release.read_ledger(made.ledger.decode("utf-8"))
     b = build.build(Project(checkout))
-    assert {(r["table"], r["id"]) for r in ledger} == release.published_ids(b.resolution.tables, b.schemas.tables)
+    assert {(r["table"], r["id"]) for r in ledger} == release.published_ids(b.tables, b.schemas.tables)
     assert len(ledger) == len({(r["table"], r["id"]) for r in ledger})
 
 
@@ -132,7 +132,7 @@ def test_committed_data_still_holds_every_identifier_the_ledger_says_was_publish
     """The committed ledger against the committed data: nothing published has gone, nothing withdrawn is back."""
     b = build.build(Project(ROOT))
     ledger = release.read_ledger((ROOT / release.LEDGER).read_text("utf-8"))
-    problems = release.ledger_problems(ledger, release.published_ids(b.resolution.tables, b.schemas.tables),
+    problems = release.ledger_problems(ledger, release.published_ids(b.tables, b.schemas.tables),
                                        b.schemas.package["version"])
     assert problems == [], "\n".join(map(str, problems))
 

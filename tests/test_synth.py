@@ -23,12 +23,12 @@ def test_the_same_seed_writes_the_same_bytes(tmp_path: Path) -> None:
 def test_a_synthetic_corpus_builds_with_n_quotes(tmp_path: Path) -> None:
     synth(60, tmp_path / "p", ROOT / "schemas", seed=1)
     result = pipeline.build(Project(tmp_path / "p"))
-    assert len(result.resolution.tables["quotes"]) == 60
+    assert result.tables["quotes"].num_rows == 60
 
 
 def test_some_events_are_reported_by_several_articles(tmp_path: Path) -> None:
     synth(400, tmp_path / "p", ROOT / "schemas", seed=2)
-    sources = pipeline.build(Project(tmp_path / "p")).resolution.tables["event_sources"]
+    sources = pipeline.build(Project(tmp_path / "p")).tables["event_sources"].to_pylist()
     per_event: dict[str, int] = {}
     for row in sources:
         per_event[row["event_id"]] = per_event.get(row["event_id"], 0) + 1

@@ -1,13 +1,21 @@
-"""Check stage: rows -> problems. Keys, foreign keys and constraints are read from the Table Schemas,
-so a new key or constraint is enforced without code; the rules below them are those no schema can state."""
+"""Check stage: rows -> problems, each traced to the file and line the row was coded at.
+
+Rules of one row (spans equal their seed text and lie in the body, dates in order, state codes) run on each
+row as it is resolved. Rules of whole tables run on the collected Arrow tables: the Table Schemas' constraints,
+unique fields, primary keys and every foreign key, by the same columnar code that validates a published package
+(fastcheck.py), so each schema rule has one implementation and a new key or constraint needs no code; then the
+evidence rule, which no schema can state."""
 from __future__ import annotations
 
-import re
 from collections import Counter
-from typing import Any, Iterable
+from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pycountry
 
+from . import fastcheck
 from .dates import period_end
 from .problems import Problem
 from .resolve import ArticleText, Row
@@ -22,142 +30,166 @@ def _problem(row: Row, table: str, message: str, fix: str) -> Problem:
     return Problem(file, line, where, message, fix)
 
 
-def key(row: Row, fields: Iterable[str]) -> tuple[Any, ...]:
-    return tuple(row.get(f) for f in fields)
+# Rules of one row
 
 
-def check_schema_rules(tables: dict[str, list[Row]], schemas: dict[str, dict[str, Any]]) -> list[Problem]:
-    """Required, enum, pattern, minimum, unique and primary keys, and every foreign key the schemas declare."""
+def row_problems(table: str, row: Row, texts: dict[str, ArticleText], cow_iso: dict[int, str]) -> list[Problem]:
+    """Spans, dates and state codes of one row. `cow_iso` maps each COW state number to its ISO alpha-3 code."""
     found: list[Problem] = []
-    for name, schema in schemas.items():
-        rows = tables.get(name, [])
-        for f in schema["fields"]:
-            c = f.get("constraints", {})
-            rx = re.compile(c["pattern"]) if "pattern" in c else None
-            for row in rows:
-                value = row.get(f["name"])
-                if value is None:
-                    if c.get("required"):
-                        found.append(_problem(row, name, f"{name}.{f['name']} is required but empty", "give a value"))
-                    continue
-                if "enum" in c and value not in c["enum"]:
-                    found.append(_problem(row, name, f"{name}.{f['name']} '{value}' is not in codelist {f.get('codelist')}",
-                                          f"use a code from schemas/codelists/{f.get('codelist')}.csv"))
-                if rx and not rx.fullmatch(str(value)):
-                    found.append(_problem(row, name, f"{name}.{f['name']} '{value}' does not match {c['pattern']}",
-                                          "correct the value"))
-                if "minimum" in c and value < c["minimum"]:
-                    found.append(_problem(row, name, f"{name}.{f['name']} {value} is below {c['minimum']}", "correct the value"))
-            if c.get("unique"):
-                counts = Counter(row.get(f["name"]) for row in rows if row.get(f["name"]) is not None)
-                for row in rows:
-                    if counts.get(row.get(f["name"]), 0) > 1:
-                        found.append(_problem(row, name, f"{name}.{f['name']} '{row[f['name']]}' is not unique "
-                                              f"({counts[row[f['name']]]} rows)", "give each row its own value"))
-        pk = schema["primaryKey"]
-        for k, n in Counter(key(r, pk) for r in rows).items():
-            if n > 1:
-                for row in (r for r in rows if key(r, pk) == k):
-                    found.append(_problem(row, name, f"duplicate {name} key {'/'.join(map(str, k))} ({n} rows)",
-                                          "ids are unique and never reused: give this one a new id"))
-        for fk in schema.get("foreignKeys", []):
-            target = fk["reference"].get("resource", name)
-            known = {key(r, fk["reference"]["fields"]) for r in tables.get(target, [])}
-            for row in rows:
-                k = key(row, fk["fields"])
-                if all(v is not None for v in k) and k not in known:
-                    found.append(_problem(row, name,
-                                          f"{'/'.join(fk['fields'])} '{'/'.join(map(str, k))}' refers to no row of {target}",
-                                          f"add it to the {target} registry, or correct the reference"))
+    if table in SPAN_TEXT:
+        found += _span(table, row, texts)
+    if table in ("events", "statements"):
+        found += _dates(table, row, texts)
+    if table == "participants":
+        found += _participant(row, cow_iso)
+    if table == "events" and row.get("country_code") and pycountry.countries.get(alpha_3=row["country_code"]) is None:
+        found.append(_problem(row, table, f"'{row['country_code']}' is not an ISO 3166-1 alpha-3 code",
+                              "use the ISO 3166-1 alpha-3 code"))
     return found
 
 
-def check_domain_rules(tables: dict[str, list[Row]], texts: dict[str, ArticleText],
-                       cow_iso: dict[int, str]) -> list[Problem]:
-    """Spans, dates, state codes and evidence. `cow_iso` maps each COW state number to its ISO alpha-3 code."""
+def _span(table: str, row: Row, texts: dict[str, ArticleText]) -> list[Problem]:
+    text = texts.get(row["article_id"])
+    if text is None:
+        return []
+    found = []
+    start, end, text_field = row["span_start"], row["span_end"], SPAN_TEXT[table]
+    if text.seed.text[start:end] != row[text_field]:
+        found.append(_problem(row, table, f"{text_field} is not the seed's text at [{start}, {end})", "rebuild from the coding"))
+    if not (text.body_start <= start < end <= text.body_end) and not row.get("_whole_seed"):
+        found.append(_problem(row, table, f"span [{start}, {end}) lies outside the body of {row['article_id']}",
+                              "code only from the body; headlines, captions and boilerplate are not evidence"))
+    return found
+
+
+def _dates(table: str, row: Row, texts: dict[str, ArticleText]) -> list[Problem]:
+    found = []
+    if table == "events":
+        if row["start_date"] and row["end_date"] and period_end(row["end_date"], row["end_date_precision"]) < row["start_date"]:
+            found.append(_problem(row, table, f"end date {row['end_date']} is before start date {row['start_date']}",
+                                  "swap or correct the dates"))
+        if row["end_date"] and not row["start_date"]:
+            found.append(_problem(row, table, "an end date without a start date", "give the start date too"))
+    column = "start_date" if table == "events" else "statement_date"
+    text = texts.get(row.get("date_article_id") or "")
+    planned = row.get("event_status") in ("planned", "proposed")
+    if row[column] and text and text.published and not planned and row[column] > period_end(text.published, text.published_precision):
+        found.append(_problem(row, table, f"{column} {row[column]} is after the publication of {text.article_id} "
+                              f"({text.published}), yet the event is not planned or proposed",
+                              "check the expression; a future date needs status 'planned' or 'proposed'"))
+    return found
+
+
+def _participant(p: Row, cow_iso: dict[int, str]) -> list[Problem]:
+    found = []
+    code = p.get("country_code")
+    if code and pycountry.countries.get(alpha_3=code) is None:
+        found.append(_problem(p, "participants", f"'{code}' is not an ISO 3166-1 alpha-3 code", "use the ISO 3166-1 alpha-3 code"))
+    is_state = p["participant_kind"] == "state"
+    if is_state and not code:
+        found.append(_problem(p, "participants", "a state needs its ISO 3166-1 alpha-3 country_code", "add country_code"))
+    if not is_state and (code or p.get("cow_code") is not None):
+        found.append(_problem(p, "participants", "only states carry country_code and cow_code",
+                              "remove them; link a person or organization to its state with 'affiliation'"))
+    cow = p.get("cow_code")
+    if cow is not None and cow in cow_iso and cow_iso[cow] != code:
+        found.append(_problem(p, "participants", f"COW state {cow} is {cow_iso[cow]}, but country_code is {code}",
+                              "make country_code and cow_code name the same state (schemas/codelists/cow_state.csv)"))
+    return found
+
+
+# Rules of whole tables (Arrow tables as export.collect makes them: published columns plus _file, _line, _where)
+
+
+def _origin(table: pa.Table, i: int) -> tuple[str, int | None, str]:
+    return table["_file"][i].as_py(), table["_line"][i].as_py(), table["_where"][i].as_py() or ""
+
+
+def _at(table: pa.Table, i: int, message: str, fix: str) -> Problem:
+    return Problem(*_origin(table, i), message, fix)
+
+
+def table_problems(tables: dict[str, pa.Table], schemas: dict[str, dict[str, Any]]) -> list[Problem]:
+    """Constraints, unique fields, primary keys and foreign keys from the Table Schemas, then the evidence rule."""
+    columns = {name: {f["name"]: fastcheck.Column(tables[name][f["name"]].combine_chunks(), np.zeros(tables[name].num_rows, bool))
+                      for f in schema["fields"]} for name, schema in schemas.items()}
     found: list[Problem] = []
-    found += _spans(tables, texts)
-    found += _dates(tables, texts)
-    found += _participants(tables, cow_iso)
+    for name, schema in schemas.items():
+        table, cols = tables[name], columns[name]
+        for f in schema["fields"]:
+            for kind, limit in f.get("constraints", {}).items():
+                if kind == "unique":
+                    continue
+                for e in fastcheck.constraint_errors(name, {**f, "constraints": {kind: limit}}, cols[f["name"]]):
+                    found.append(_constraint(table, name, f, kind, limit, e.row - fastcheck.FIRST_ROW))
+        found += _repeats(name, schema, table, fastcheck.repeat_errors(name, schema, cols))
+        for e in fastcheck.foreign_key_errors(name, schema, cols, columns):
+            i = e.row - fastcheck.FIRST_ROW
+            fields = e.field.split(",")
+            target = next(fk["reference"].get("resource") or name for fk in schema["foreignKeys"] if fk["fields"] == fields)
+            value = "/".join(str(table[f][i].as_py()) for f in fields)
+            found.append(_at(table, i, f"{'/'.join(fields)} '{value}' refers to no row of {target}",
+                             f"add it to the {target} registry, or correct the reference"))
     found += _evidence(tables)
     return found
 
 
-def _spans(tables: dict[str, list[Row]], texts: dict[str, ArticleText]) -> list[Problem]:
+def _constraint(table: pa.Table, name: str, f: dict[str, Any], kind: str, limit: Any, i: int) -> Problem:
+    value = table[f["name"]][i].as_py()
+    label = f"{name}.{f['name']}"
+    if kind == "required":
+        return _at(table, i, f"{label} is required but empty", "give a value")
+    if kind == "enum":
+        return _at(table, i, f"{label} '{value}' is not in codelist {f.get('codelist')}",
+                   f"use a code from schemas/codelists/{f.get('codelist')}.csv")
+    if kind == "pattern":
+        return _at(table, i, f"{label} '{value}' does not match {limit}", "correct the value")
+    if kind == "minimum":
+        return _at(table, i, f"{label} {value} is below {limit}", "correct the value")
+    return _at(table, i, f"{label} '{value}' breaks the constraint {kind} = {limit}", "correct the value")
+
+
+def _repeats(name: str, schema: dict[str, Any], table: pa.Table, errors: list[fastcheck.Error]) -> list[Problem]:
+    """The unique-field and primary-key errors, reported on every row that shares the repeated value (not only
+    the repeats after the first), so the curator sees each place the id was given."""
     found = []
-    metadata = {d["discrepancy_id"] for d in tables["discrepancies"] if d.get("article_id")}
-    for name, text_field in SPAN_TEXT.items():
-        for row in tables[name]:
-            text = texts.get(row["article_id"])
-            if text is None:
-                continue
-            start, end = row["span_start"], row["span_end"]
-            if text.seed.text[start:end] != row[text_field]:
-                found.append(_problem(row, name, f"{text_field} is not the seed's text at [{start}, {end})", "rebuild from the coding"))
-            in_body = text.body_start <= start < end <= text.body_end
-            if not in_body and not (name == "discrepancy_values" and row["discrepancy_id"] in metadata):
-                found.append(_problem(row, name, f"span [{start}, {end}) lies outside the body of {row['article_id']}",
-                                      "code only from the body; headlines, captions and boilerplate are not evidence"))
+    for what, fields in [("unique", [f["name"]]) for f in schema["fields"]] + [("key", schema["primaryKey"])]:
+        kind, field = ("unique-error", fields[0]) if what == "unique" else ("primary-key", None)
+        rows = [e.row - fastcheck.FIRST_ROW for e in errors if e.type == kind and e.field == field]
+        keys = {tuple(table[f][i].as_py() for f in fields) for i in rows}
+        if not keys:
+            continue
+        first = [k[0] for k in keys if k[0] is not None]
+        candidates = np.flatnonzero(np.asarray(pc.is_in(table[fields[0]], value_set=pa.array(first, table[fields[0]].type))
+                                               .to_numpy(zero_copy_only=False), bool) | np.asarray(pc.is_null(table[fields[0]])))
+        sharing = [(int(i), k) for i in candidates if (k := tuple(table[f][int(i)].as_py() for f in fields)) in keys]
+        counts = Counter(k for _, k in sharing)
+        for i, k in sharing:
+            if what == "unique":
+                found.append(_at(table, i, f"{name}.{field} '{k[0]}' is not unique ({counts[k]} rows)", "give each row its own value"))
+            elif all(v is None for v in k):
+                found.append(_at(table, i, f"{name} row has no {'/'.join(fields)}", "give the row its id"))
+            else:
+                found.append(_at(table, i, f"duplicate {name} key {'/'.join(map(str, k))} ({counts[k]} rows)",
+                                 "ids are unique and never reused: give this one a new id"))
     return found
 
 
-def _dates(tables: dict[str, list[Row]], texts: dict[str, ArticleText]) -> list[Problem]:
-    found = []
-    for e in tables["events"]:
-        if e["start_date"] and e["end_date"] and period_end(e["end_date"], e["end_date_precision"]) < e["start_date"]:
-            found.append(_problem(e, "events", f"end date {e['end_date']} is before start date {e['start_date']}",
-                                  "swap or correct the dates"))
-        if e["end_date"] and not e["start_date"]:
-            found.append(_problem(e, "events", "an end date without a start date", "give the start date too"))
-    for table, column in (("events", "start_date"), ("statements", "statement_date")):
-        for row in tables[table]:
-            text = texts.get(row.get("date_article_id") or "")
-            planned = row.get("event_status") in ("planned", "proposed")
-            if row[column] and text and text.published and not planned and row[column] > period_end(text.published, text.published_precision):
-                found.append(_problem(row, table, f"{column} {row[column]} is after the publication of {text.article_id} "
-                                      f"({text.published}), yet the event is not planned or proposed",
-                                      "check the expression; a future date needs status 'planned' or 'proposed'"))
-    return found
+# Each registry row and the link table whose rows attest it, by the column they share.
+ATTESTED = {
+    "participants": ("participant_id", "participant_aliases", "add a spelling of its name to the aliases of an article that names it"),
+    "events": ("event_id", "event_sources", "add a mention of it to the events of an article that reports it"),
+    "statements": ("statement_id", "quotes", "add a quote of it to an article that reports it"),
+    "discrepancies": ("discrepancy_id", "discrepancy_values", "give its values, each with the words of its article"),
+}
 
 
-def _participants(tables: dict[str, list[Row]], cow_iso: dict[int, str]) -> list[Problem]:
-    found = []
-    for p in tables["participants"]:
-        code = p.get("country_code")
-        if code and pycountry.countries.get(alpha_3=code) is None:
-            found.append(_problem(p, "participants", f"'{code}' is not an ISO 3166-1 alpha-3 code", "use the ISO 3166-1 alpha-3 code"))
-        is_state = p["participant_kind"] == "state"
-        if is_state and not code:
-            found.append(_problem(p, "participants", "a state needs its ISO 3166-1 alpha-3 country_code", "add country_code"))
-        if not is_state and (code or p.get("cow_code") is not None):
-            found.append(_problem(p, "participants", "only states carry country_code and cow_code",
-                                  "remove them; link a person or organization to its state with 'affiliation'"))
-        cow = p.get("cow_code")
-        if cow is not None and cow in cow_iso and cow_iso[cow] != code:
-            found.append(_problem(p, "participants", f"COW state {cow} is {cow_iso[cow]}, but country_code is {code}",
-                                  "make country_code and cow_code name the same state (schemas/codelists/cow_state.csv)"))
-    for e in tables["events"]:
-        code = e.get("country_code")
-        if code and pycountry.countries.get(alpha_3=code) is None:
-            found.append(_problem(e, "events", f"'{code}' is not an ISO 3166-1 alpha-3 code", "use the ISO 3166-1 alpha-3 code"))
-    return found
-
-
-def _evidence(tables: dict[str, list[Row]]) -> list[Problem]:
+def _evidence(tables: dict[str, pa.Table]) -> list[Problem]:
     """Every registry row is attested by at least one span of an article body."""
     found = []
-    attested = {
-        ("participants", "participant_id"): {r["participant_id"] for r in tables["participant_aliases"]},
-        ("events", "event_id"): {r["event_id"] for r in tables["event_sources"]},
-        ("statements", "statement_id"): {r["statement_id"] for r in tables["quotes"]},
-        ("discrepancies", "discrepancy_id"): {r["discrepancy_id"] for r in tables["discrepancy_values"]},
-    }
-    how = {"participants": "add a spelling of its name to the aliases of an article that names it",
-           "events": "add a mention of it to the events of an article that reports it",
-           "statements": "add a quote of it to an article that reports it",
-           "discrepancies": "give its values, each with the words of its article"}
-    for (table, column), ids in attested.items():
-        for row in tables[table]:
-            if row[column] not in ids:
-                found.append(_problem(row, table, f"{table} row {row[column]} is attested by no span of any article body", how[table]))
+    for table, (column, link, how) in ATTESTED.items():
+        ids = tables[table][column]
+        attested = np.asarray(pc.is_in(ids, value_set=pc.unique(tables[link][column])).to_numpy(zero_copy_only=False), bool)
+        for i in np.flatnonzero(~attested):
+            found.append(_at(tables[table], int(i), f"{table} row {ids[int(i)].as_py()} is attested by no span of any article body", how))
     return found

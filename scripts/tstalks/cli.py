@@ -84,16 +84,18 @@ def build(root: str | None, check: bool) -> None:
             sys.exit(1)
         click.echo(f"Up to date: {len(result.files)} output files match a fresh build.")
         return
+    counts = ", ".join(f"{name} {table.num_rows}" for name, table in result.tables.items())
+    files, outputs = result.files, result.outputs
+    del result  # the tables' columns are not needed to validate what was written; free them first
     with _progress("validate staged package") as step:
-        failures = publish.write(project.root, result.files,
-                                 lambda folder: validate_package(folder, progress=step).failures(), result.outputs)
+        failures = publish.write(project.root, files,
+                                 lambda folder: validate_package(folder, progress=step).failures(), outputs)
     if failures:
         click.echo("The built package does not validate; nothing was replaced:", err=True)
         for line in failures:
             click.echo(f"  {line}", err=True)
         sys.exit(1)
-    counts = ", ".join(f"{name} {len(rows)}" for name, rows in result.resolution.tables.items())
-    click.echo(f"Built and validated {len(result.files)} files. Rows: {counts}.")
+    click.echo(f"Built and validated {len(files)} files. Rows: {counts}.")
 
 
 @main.command()

@@ -1,6 +1,7 @@
-"""Export stage: rows -> CSV and Parquet bytes, typed by the Table Schema, sorted by primary key.
+"""Export stage: rows -> typed Arrow tables -> CSV and Parquet bytes, sorted by primary key.
 
-Deterministic by construction: fixed row order, fixed writer settings, no timestamps.
+Rows become columns in batches as they arrive (`collect`), so a corpus of a million quotes is never held as
+Python dicts. Deterministic by construction: fixed row order, fixed writer settings, no timestamps.
 """
 from __future__ import annotations
 
@@ -8,34 +9,75 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .resolve import Row
 
 ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32()}
+# Where each row was coded (file, line, id), carried beside the published columns until export drops them.
+ORIGIN = (pa.field("_file", pa.string()), pa.field("_line", pa.int32()), pa.field("_where", pa.string()))
+BATCH_ROWS = 20_000
 
 
-def sort_key(row: Row, fields: list[str]) -> tuple[Any, ...]:
-    # None sorts first; the tuple keeps mixed None/value columns comparable.
-    return tuple((row.get(f) is not None, row.get(f) if row.get(f) is not None else "") for f in fields)
+def arrow_schema(schema: dict[str, Any]) -> pa.Schema:
+    return pa.schema([pa.field(f["name"], ARROW_TYPES[f["type"]], nullable=not f.get("constraints", {}).get("required", False))
+                      for f in schema["fields"]])
 
 
-def sorted_rows(rows: list[Row], schema: dict[str, Any]) -> list[Row]:
-    return sorted(rows, key=lambda r: sort_key(r, schema["primaryKey"]))
+def collect(rows: Iterable[tuple[str, Row]], schemas: dict[str, dict[str, Any]], batch_rows: int = BATCH_ROWS
+            ) -> dict[str, pa.Table]:
+    """(table, row) pairs -> one Arrow table per Table Schema, in arrival order, with the row's origin in the
+    columns _file, _line and _where. Every column may hold nulls here: the checks report a missing required value
+    with its origin; `published` enforces the schema."""
+    types = {name: pa.schema([pa.field(f["name"], ARROW_TYPES[f["type"]]) for f in s["fields"]] + list(ORIGIN))
+             for name, s in schemas.items()}
+    pending: dict[str, list[Row]] = {name: [] for name in schemas}
+    batches: dict[str, list[pa.RecordBatch]] = {name: [] for name in schemas}
+
+    def flush(name: str) -> None:
+        held = pending[name]
+        columns = {f.name: [r.get(f.name) for r in held] for f in types[name] if not f.name.startswith("_")}
+        for k, f in enumerate(ORIGIN):
+            columns[f.name] = [r["_origin"][k] if "_origin" in r else None for r in held]
+        batches[name].append(pa.RecordBatch.from_pydict(columns, schema=types[name]))
+        held.clear()
+
+    for name, row in rows:
+        pending[name].append(row)
+        if len(pending[name]) >= batch_rows:
+            flush(name)
+    for name in schemas:
+        flush(name)
+    return {name: pa.Table.from_batches(batches[name], schema=types[name]).combine_chunks() for name in schemas}
 
 
-def to_csv(rows: list[Row], schema: dict[str, Any]) -> bytes:
-    """UTF-8, header row, LF line endings, RFC 4180 quoting; empty cell = missing value."""
+def published(table: pa.Table, schema: dict[str, Any]) -> pa.Table:
+    """The rows as published: the schema's columns only, sorted by primary key (which the checks have made complete and unique), typed
+    by the Table Schema (required columns not nullable)."""
+    columns = table.select([f["name"] for f in schema["fields"]])
+    order = pc.sort_indices(columns, sort_keys=[(k, "ascending") for k in schema["primaryKey"]])
+    return columns.take(order).cast(arrow_schema(schema))
+
+
+def to_csv(table: pa.Table, schema: dict[str, Any]) -> bytes:
+    """UTF-8, header row, LF line endings, RFC 4180 quoting; empty cell = missing value. `table` as published."""
     names = [f["name"] for f in schema["fields"]]
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(names)
-    for row in sorted_rows(rows, schema):
-        writer.writerow([_cell(row.get(n)) for n in names])
-    return out.getvalue().encode("utf-8")
+    chunks = []
+    for batch in table.to_batches(max_chunksize=BATCH_ROWS):
+        columns = [batch.column(n).to_pylist() for n in names]
+        writer.writerows([_cell(v) for v in row] for row in zip(*columns))
+        chunks.append(out.getvalue().encode("utf-8"))
+        out.seek(0)
+        out.truncate()
+    chunks.append(out.getvalue().encode("utf-8"))
+    return b"".join(chunks)
 
 
 def _cell(value: Any) -> str:
@@ -48,26 +90,16 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def arrow_schema(schema: dict[str, Any]) -> pa.Schema:
-    return pa.schema([pa.field(f["name"], ARROW_TYPES[f["type"]], nullable=not f.get("constraints", {}).get("required", False))
-                      for f in schema["fields"]])
-
-
-def to_arrow(rows: list[Row], schema: dict[str, Any]) -> pa.Table:
-    names = [f["name"] for f in schema["fields"]]
-    ordered = sorted_rows(rows, schema)
-    return pa.Table.from_pydict({n: [r.get(n) for r in ordered] for n in names}, schema=arrow_schema(schema))
-
-
-def to_parquet(rows: list[Row], schema: dict[str, Any]) -> bytes:
+def to_parquet(table: pa.Table, schema: dict[str, Any]) -> bytes:
+    """`table` as published, as Parquet bytes."""
     out = pa.BufferOutputStream()
-    pq.write_table(to_arrow(rows, schema), out, compression="zstd", compression_level=9, use_dictionary=False,
+    pq.write_table(table, out, compression="zstd", compression_level=9, use_dictionary=False,
                    write_statistics=True, version="2.6", store_schema=False)
     return out.getvalue().to_pybytes()
 
 
-def export(tables: dict[str, list[Row]], schemas: dict[str, dict[str, Any]]) -> dict[str, bytes]:
-    """{relative path: bytes} for every table in both formats."""
+def export(tables: dict[str, pa.Table], schemas: dict[str, dict[str, Any]]) -> dict[str, bytes]:
+    """{relative path: bytes} for every table (as published) in both formats."""
     files = {}
     for name, schema in schemas.items():
         files[f"data/csv/{name}.csv"] = to_csv(tables[name], schema)

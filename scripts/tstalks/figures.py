@@ -39,10 +39,18 @@ def available() -> bool:
     return True
 
 
-def figures(tables: dict[str, list[dict[str, Any]]], codelists: dict[str, list[dict[str, str]]]) -> dict[str, bytes]:
-    """{path: SVG bytes} for each figure. Raises ImportError when matplotlib is absent."""
+# The columns the figures read, of the tables they read (all columns where None).
+USED = {"participants": ["participant_id", "name"], "events": None, "event_participants": None,
+        "statements": ["statement_id", "speaker_id", "event_id"], "statement_topics": None, "quotes": ["statement_id"]}
+
+
+def figures(published: dict[str, Any], codelists: dict[str, list[dict[str, str]]]) -> dict[str, bytes]:
+    """{path: SVG bytes} for each figure, from the published Arrow tables. Raises ImportError when matplotlib
+    is absent."""
     import matplotlib
 
+    tables = {name: (published[name] if cols is None else published[name].select(cols)).to_pylist()
+              for name, cols in USED.items()}
     with matplotlib.rc_context(RC):
         return {TIMELINE: timeline(tables, codelists), WHO_SAID_WHAT: who_said_what(tables, codelists)}
 

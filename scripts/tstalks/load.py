@@ -7,20 +7,21 @@ turns that into the `enum` that validators understand.
 from __future__ import annotations
 
 import copy
+import functools
 import csv
 import hashlib
 import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import fastjsonschema
 import jsonschema
 
 from .problems import Failed, Problem
 from .project import Project
-from .yamlfile import Path as DataPath, line_of, parse_yaml
+from .yamlfile import Path as DataPath, YamlError, line_of, parse_yaml, stream_yaml
 
 REGISTRIES = ("participants", "events", "statements", "discrepancies")
 _COMMON_REF = "common.schema.json#/$defs/"
@@ -33,6 +34,12 @@ class Schemas:
     tables: dict[str, dict[str, Any]]  # table name -> Table Schema with enums filled in, in publication order
     codings: dict[str, dict[str, Any]]  # coding kind -> self-contained JSON Schema with enums filled in
 
+    @functools.cached_property
+    def entries(self) -> dict[str, dict[str, Any]]:
+        """Registry kind -> the schema of one entry of its list (registries are checked entry by entry)."""
+        return {kind: {"$defs": self.codings[kind].get("$defs", {}), **self.codings[kind]["properties"][kind]["items"]}
+                for kind in REGISTRIES}
+
 
 @dataclass(frozen=True)
 class CodingFile:
@@ -44,18 +51,38 @@ class CodingFile:
         return line_of(self.lines, tuple(path))
 
 
-@dataclass(frozen=True)
 class Seed:
-    file: str  # name in seeds/articles/
-    text: str  # decoded without newline translation, so offsets are into the file as stored
-    sha256: str
+    """A seed article: its file name, SHA-256, and its text, decoded without newline translation (so offsets are
+    into the file as stored). The text is held, or, for a large corpus, a function that reads it again when asked."""
+
+    __slots__ = ("file", "sha256", "_text")
+
+    def __init__(self, file: str, text: str | Callable[[], str], sha256: str):
+        self.file, self._text, self.sha256 = file, text, sha256
+
+    @property
+    def text(self) -> str:
+        return self._text() if callable(self._text) else self._text
+
+    def __repr__(self) -> str:
+        return f"Seed({self.file!r}, sha256={self.sha256[:12]}...)"
+
+
+Entry = tuple[int, dict[str, Any], CodingFile]  # (index in its registry list, the entry, where its lines are)
 
 
 @dataclass(frozen=True)
 class Codings:
+    """Every curated file and seed, held in memory (for the curation commands; the build streams them)."""
+
     registries: dict[str, CodingFile]  # participants, events, statements, discrepancies
     articles: list[CodingFile]  # one per article, sorted by path
     seeds: dict[str, Seed]  # by file name
+
+    def entries(self, kind: str) -> Iterator[Entry]:
+        reg = self.registries.get(kind)
+        for i, entry in enumerate(reg.data[kind] if reg else []):
+            yield i, entry, reg
 
 
 def read_codelist(raw: str) -> list[dict[str, str]]:
@@ -120,15 +147,21 @@ def load_codings(project: Project, schemas: Schemas) -> Codings:
     problems: list[Problem] = []
     registries = {}
     for kind in REGISTRIES:
-        path = project.codings / f"{kind}.yaml"
-        if not path.is_file():
-            problems.append(Problem(project.relative(path), None, "", "missing registry file",
-                                    f"create it with a top-level '{kind}:' list (see schemas/codings/{kind}.schema.json)"))
-            continue
-        coding = _read(project, path, schemas.codings[kind], problems)
-        if coding:
-            registries[kind] = coding
-    articles = []
+        entries = list(read_entries(project, schemas, kind, problems))
+        lines: dict[DataPath, int] = {}
+        for _, _, coding in entries:
+            lines.update(coding.lines)
+        registries[kind] = CodingFile(project.relative(project.codings / f"{kind}.yaml"), {kind: [e for _, e, _ in entries]}, lines)
+    articles = list(read_articles(project, schemas, problems))
+    read_seed = SeedReader(project, problems, keep=True)
+    seeds = {path.name: seed for path in sorted(project.articles.glob("*.txt")) if (seed := read_seed(path.name))}
+    if problems:
+        raise Failed(problems)
+    return Codings(registries, articles, seeds)
+
+
+def read_articles(project: Project, schemas: Schemas, problems: list[Problem]) -> Iterator[CodingFile]:
+    """Each article coding, parsed and schema-checked, one at a time in path order; problems go to `problems`."""
     for path in sorted((project.codings / "articles").glob("*")):
         if path.suffix not in (".yaml", ".yml"):
             problems.append(Problem(project.relative(path), None, "", "not a .yaml coding file",
@@ -136,20 +169,67 @@ def load_codings(project: Project, schemas: Schemas) -> Codings:
             continue
         coding = _read(project, path, schemas.codings["article"], problems)
         if coding:
-            articles.append(coding)
-    seeds = {}
-    for path in sorted(project.articles.glob("*.txt")):
-        raw = path.read_bytes()
+            yield coding
+
+
+def read_entries(project: Project, schemas: Schemas, kind: str, problems: list[Problem]) -> Iterator[Entry]:
+    """Each entry of a registry, parsed and schema-checked, one at a time; problems go to `problems`."""
+    path = project.codings / f"{kind}.yaml"
+    rel = project.relative(path)
+    if not path.is_file():
+        problems.append(Problem(rel, None, "", "missing registry file",
+                                f"create it with a top-level '{kind}:' list (see schemas/codings/{kind}.schema.json)"))
+        return
+    try:
+        for where, value, lines in stream_yaml(path.read_bytes(), rel, kind):
+            coding = CodingFile(rel, value, lines)
+            if not where:  # the rest of the file, its list emptied: the top-level keys
+                problems.extend(schema_problems(coding, schemas.codings[kind]))
+                continue
+            found = schema_problems(coding, schemas.entries[kind], where)
+            problems.extend(found)
+            if not found:
+                yield int(where[1]), value, coding
+    except YamlError as exc:
+        problems.append(Problem(rel, exc.line, "", exc.message, exc.fix))
+
+
+class SeedReader:
+    """Seeds by file name, each read, hashed and decoded once; problems go to `problems`.
+
+    With `keep`, each Seed holds its text; otherwise it reads the file again when asked (a few recent texts are
+    cached), so a corpus of a hundred thousand seeds does not sit in memory."""
+
+    def __init__(self, project: Project, problems: list[Problem], keep: bool = False, cached: int = 256):
+        self.project, self.problems, self.keep = project, problems, keep
+        self.read: dict[str, Seed | None] = {}
+        self._text = functools.lru_cache(maxsize=cached)(self._decoded)
+
+    def __call__(self, file: str) -> Seed | None:
+        if file not in self.read:
+            path = self.project.articles / file
+            raw = path.read_bytes() if path.parent == self.project.articles and path.is_file() else None
+            text = self._decode(raw, path) if raw is not None else None
+            self.read[file] = None if text is None else Seed(
+                file, text if self.keep else functools.partial(self._text, file), sha256(raw))
+        return self.read[file]
+
+    def check_unread(self) -> None:
+        """Seeds no coding names are still raw inputs: report any that is not UTF-8."""
+        for path in sorted(self.project.articles.glob("*.txt")):
+            if path.name not in self.read:
+                self._decode(path.read_bytes(), path)
+
+    def _decode(self, raw: bytes, path: Path) -> str | None:
         try:
-            text = raw.decode("utf-8")
+            return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            problems.append(Problem(project.relative(path), raw[: exc.start].count(b"\n") + 1, "",
-                                    "seed is not UTF-8", "restore the file as received; seeds are never edited"))
-            continue
-        seeds[path.name] = Seed(path.name, text, sha256(raw))
-    if problems:
-        raise Failed(problems)
-    return Codings(registries, articles, seeds)
+            self.problems.append(Problem(self.project.relative(path), raw[: exc.start].count(b"\n") + 1, "",
+                                         "seed is not UTF-8", "restore the file as received; seeds are never edited"))
+            return None
+
+    def _decoded(self, file: str) -> str:
+        return (self.project.articles / file).read_bytes().decode("utf-8")
 
 
 def _read(project: Project, path: Path, schema: dict[str, Any], problems: list[Problem]) -> CodingFile | None:
@@ -208,14 +288,15 @@ def _has_float(data: Any) -> bool:
     return False
 
 
-def schema_problems(coding: CodingFile, schema: dict[str, Any]) -> list[Problem]:
+def schema_problems(coding: CodingFile, schema: dict[str, Any], at: DataPath = ()) -> list[Problem]:
+    """Problems of `coding.data` against `schema`; `at` is where the data sits in its file (a registry entry)."""
     # fastjsonschema counts 365.0 as an integer; no coding field is a float, so a float goes to the strict check.
     if not _has_float(coding.data) and fast_valid(schema, coding.data):
         return []
     validator = _compiled(schema)[0]
     found = []
     for error in sorted(validator.iter_errors(coding.data), key=lambda e: list(map(str, e.absolute_path))):
-        path = tuple(error.absolute_path)
+        path = at + tuple(error.absolute_path)
         where = "/".join(map(str, path)) or "(top level)"
         found.append(Problem(coding.path, coding.line(*path), where, _schema_message(error),
                              _schema_fix(error)))

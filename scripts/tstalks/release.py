@@ -50,13 +50,13 @@ class Release:
 
 # ---------------------------------------------------------------- identifiers
 
-def published_ids(tables: dict[str, list[dict[str, Any]]], schemas: dict[str, dict[str, Any]]) -> set[tuple[str, str]]:
-    """(table, id) of every row of a table whose primary key is one column: the identifiers people cite."""
+def published_ids(tables: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> set[tuple[str, str]]:
+    """(table, id) of every row of a published (Arrow) table whose primary key is one column: the identifiers
+    people cite."""
     found = set()
     for name, schema in schemas.items():
-        if len(schema["primaryKey"]) == 1:
-            key = schema["primaryKey"][0]
-            found.update((name, str(row[key])) for row in tables.get(name, []))
+        if len(schema["primaryKey"]) == 1 and name in tables:
+            found.update((name, str(v)) for v in tables[name][schema["primaryKey"][0]].to_pylist())
     return found
 
 
@@ -143,7 +143,7 @@ def release(project: Project, built: Build) -> Release:
                                     f"add `## [{version}] - YYYY-MM-DD` above the older releases"))
     ledger_path = root / LEDGER
     ledger = read_ledger(ledger_path.read_text("utf-8")) if ledger_path.is_file() else []
-    current = published_ids(built.resolution.tables, built.schemas.tables)
+    current = published_ids(built.tables, built.schemas.tables)
     problems += ledger_problems(ledger, current, version)
     if problems:
         raise Failed(problems)

@@ -1,17 +1,17 @@
 """Resolve stage: curated codings + seed texts -> table rows, with spans located and dates resolved.
 
 Every row carries `_origin` (file, line, id) so later stages can say where a
-problem comes from; export drops every key that starts with "_".
+problem comes from; keys that start with "_" are never published.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Iterable, Iterator
 
 from . import dates, spans
 from .drafts import draft_problems
-from .load import CodingFile, Codings, Seed
+from .load import CodingFile, Codings, Entry, Seed
 from .problems import Failed, Problem
 
 Row = dict[str, Any]
@@ -37,9 +37,13 @@ class Resolution:
     problems: list[Problem] = field(default_factory=list)
 
 
+TABLES = ("articles", "participants", "participant_aliases", "events", "event_sources", "event_participants",
+          "statements", "statement_topics", "quotes", "discrepancies", "discrepancy_values")
+
+
 class _Context:
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
 
     def problem(self, coding: CodingFile, path: tuple[str | int, ...], where: str, message: str, fix: str) -> None:
         self.problems.append(Problem(coding.path, coding.line(*path), where, message, fix))
@@ -58,47 +62,53 @@ class _Context:
 def resolve(codings: Codings, allow_drafts: bool = False) -> Resolution:
     """Turn codings into table rows; raise Failed listing every problem found, and every unconfirmed draft item
     unless `allow_drafts` (the curation assistant reads the registries while drafts are pending)."""
-    ctx = _Context()
-    if not allow_drafts:
-        for coding in codings.articles:
-            ctx.problems.extend(draft_problems(coding.path, coding.data, coding.line))
-    tables: dict[str, list[Row]] = {name: [] for name in (
-        "articles", "participants", "participant_aliases", "events", "event_sources", "event_participants",
-        "statements", "statement_topics", "quotes", "discrepancies", "discrepancy_values")}
+    problems: list[Problem] = []
+    tables: dict[str, list[Row]] = {name: [] for name in TABLES}
     texts: dict[str, ArticleText] = {}
-    for coding in codings.articles:
-        row, text = _article(ctx, coding, codings.seeds)
-        if row:
-            tables["articles"].append(row)
-            texts[row["article_id"]] = text
-    for i, p in enumerate(codings.registries["participants"].data["participants"]):
-        tables["participants"].append(_participant(codings.registries["participants"], i, p))
-    for i, e in enumerate(codings.registries["events"].data["events"]):
-        tables["events"].append(_event(ctx, codings.registries["events"], i, e, texts))
-    event_dates = {e["event_id"]: (e["start_date"], e["start_date_precision"]) for e in tables["events"]}
-    reg = codings.registries["statements"]
-    for i, s in enumerate(reg.data["statements"]):
-        tables["statements"].append(_statement(ctx, reg, i, s, texts, event_dates))
-        for topic in s.get("topics", []):
-            tables["statement_topics"].append({"statement_id": s["id"], "topic": topic, "_origin": _origin(reg, ("statements", i, "topics"), s["id"])})
-    for coding in codings.articles:
-        text = texts.get(coding.data["article"])
-        if text:
-            _article_links(ctx, coding, text, tables)
-    _discrepancies(ctx, codings.registries["discrepancies"], texts, tables)
-    if ctx.problems:
-        raise Failed(ctx.problems)
+    for name, row in rows(codings.articles, codings.entries, codings.seeds.get, texts, problems, allow_drafts):
+        tables[name].append(row)
+    if problems:
+        raise Failed(problems)
     return Resolution(tables, texts)
+
+
+def rows(articles: Iterable[CodingFile], entries: Callable[[str], Iterable[Entry]], seed_of: Callable[[str], Seed | None],
+         texts: dict[str, ArticleText], problems: list[Problem], allow_drafts: bool = False) -> Iterator[tuple[str, Row]]:
+    """Every row the codings give, as (table, row): each article with its links, one article at a time, then the
+    registries entry by entry (their dates and discrepancy values point into articles, so articles come first).
+    Fills `texts` by article id as it goes; problems go to `problems`. Nothing here holds the whole corpus."""
+    ctx = _Context(problems)
+    for coding in articles:
+        if not allow_drafts:
+            problems.extend(draft_problems(coding.path, coding.data, coding.line))
+        row, text = _article(ctx, coding, seed_of)
+        if row:
+            texts[row["article_id"]] = text
+            yield "articles", row
+            yield from _article_links(ctx, coding, text)
+    for i, p, reg in entries("participants"):
+        yield "participants", _participant(reg, i, p)
+    event_dates = {}
+    for i, e, reg in entries("events"):
+        row = _event(ctx, reg, i, e, texts)
+        event_dates[row["event_id"]] = (row["start_date"], row["start_date_precision"])
+        yield "events", row
+    for i, s, reg in entries("statements"):
+        yield "statements", _statement(ctx, reg, i, s, texts, event_dates)
+        for topic in s.get("topics", []):
+            yield "statement_topics", {"statement_id": s["id"], "topic": topic, "_origin": _origin(reg, ("statements", i, "topics"), s["id"])}
+    for i, d, reg in entries("discrepancies"):
+        yield from _discrepancy(ctx, reg, i, d, texts)
 
 
 def _origin(coding: CodingFile, path: tuple[str | int, ...], where: str) -> tuple[str, int | None, str]:
     return (coding.path, coding.line(*path), where)
 
 
-def _article(ctx: _Context, coding: CodingFile, seeds: dict[str, Seed]) -> tuple[Row | None, ArticleText | None]:
+def _article(ctx: _Context, coding: CodingFile, seed_of: Callable[[str], Seed | None]) -> tuple[Row | None, ArticleText | None]:
     d = coding.data
     aid = d["article"]
-    seed = seeds.get(d["seed"]["file"])
+    seed = seed_of(d["seed"]["file"])
     if seed is None:
         ctx.problem(coding, ("seed", "file"), aid, f"seed file {d['seed']['file']} is not in seeds/articles/",
                     "add the raw text with `tstalks add`, or correct the file name")
@@ -257,7 +267,7 @@ def _statement(ctx: _Context, reg: CodingFile, i: int, s: dict[str, Any], texts:
     }
 
 
-def _article_links(ctx: _Context, coding: CodingFile, text: ArticleText, tables: dict[str, list[Row]]) -> None:
+def _article_links(ctx: _Context, coding: CodingFile, text: ArticleText) -> Iterator[tuple[str, Row]]:
     """Aliases, event mentions, participations and quotes of one article."""
     aid = text.article_id
     seed = text.seed.text
@@ -274,9 +284,9 @@ def _article_links(ctx: _Context, coding: CodingFile, text: ArticleText, tables:
                             "copy the name exactly as the body spells it")
                 continue
             span = found[0]
-            tables["participant_aliases"].append({
+            yield "participant_aliases", {
                 "participant_id": pid, "article_id": aid, "alias": seed[span.start:span.end],
-                "span_start": span.start, "span_end": span.end, "_origin": _origin(coding, path, pid)})
+                "span_start": span.start, "span_end": span.end, "_origin": _origin(coding, path, pid)}
     for i, mention in enumerate(coding.data.get("events", [])):
         path = ("events", i)
         eid = mention["event"]
@@ -287,47 +297,48 @@ def _article_links(ctx: _Context, coding: CodingFile, text: ArticleText, tables:
         if expression and not spans.find_all(seed, expression, span.start, span.end):
             ctx.problem(coding, path + ("date_expression",), eid, f"the date expression '{expression}' is not inside the mention",
                         "widen the mention's text to include the dating words, or correct the expression")
-        tables["event_sources"].append({
+        yield "event_sources", {
             "event_id": eid, "article_id": aid, "span_text": seed[span.start:span.end], "span_start": span.start,
-            "span_end": span.end, "date_expression": expression, "_origin": _origin(coding, path, eid)})
+            "span_end": span.end, "date_expression": expression, "_origin": _origin(coding, path, eid)}
         for j, p in enumerate(mention.get("participants", [])):
             ppath = path + ("participants", j)
             pspan = ctx.locate(coding, ppath, f"{eid}/{p['participant']}", text, p)
             if pspan:
-                tables["event_participants"].append({
+                yield "event_participants", {
                     "event_id": eid, "participant_id": p["participant"], "event_role": p["role"], "article_id": aid,
                     "span_text": seed[pspan.start:pspan.end], "span_start": pspan.start, "span_end": pspan.end,
-                    "_origin": _origin(coding, ppath, f"{eid}/{p['participant']}")})
+                    "_origin": _origin(coding, ppath, f"{eid}/{p['participant']}")}
     for i, q in enumerate(coding.data.get("quotes", [])):
         path = ("quotes", i)
         span = ctx.locate(coding, path, q["id"], text, q)
         if span:
-            tables["quotes"].append({
+            yield "quotes", {
                 "quote_id": q["id"], "statement_id": q["statement"], "article_id": aid,
                 "quote_text": seed[span.start:span.end], "span_start": span.start, "span_end": span.end,
                 "quote_mode": q["mode"], "intermediary_id": q.get("via"), "note": q.get("note"),
-                "_origin": _origin(coding, path, q["id"])})
+                "_origin": _origin(coding, path, q["id"])}
 
 
-def _discrepancies(ctx: _Context, reg: CodingFile, texts: dict[str, ArticleText], tables: dict[str, list[Row]]) -> None:
-    for i, d in enumerate(reg.data["discrepancies"]):
-        path = ("discrepancies", i)
-        about = d["about"]
-        tables["discrepancies"].append({
-            "discrepancy_id": d["id"], "field": d["field"], "article_id": about.get("article"), "event_id": about.get("event"),
-            "statement_id": about.get("statement"), "participant_id": about.get("participant"),
-            "summary": d["summary"], "note": d.get("note"), "_origin": _origin(reg, path, d["id"])})
-        for j, v in enumerate(d["values"]):
-            vpath = path + ("values", j)
-            text = texts.get(v["article"])
-            if text is None:
-                ctx.problem(reg, vpath + ("article",), d["id"], f"article '{v['article']}' is not coded",
-                            "use the id of an article in seeds/codings/articles/")
-                continue
-            # Article metadata (URLs, printed dates) lies outside the body; everything else is coded from the body.
-            span = ctx.locate(reg, vpath, d["id"], text, v, whole="article" in about)
-            if span:
-                tables["discrepancy_values"].append({
-                    "discrepancy_id": d["id"], "article_id": v["article"], "value": v["value"],
-                    "span_text": text.seed.text[span.start:span.end], "span_start": span.start, "span_end": span.end,
-                    "_origin": _origin(reg, vpath, d["id"])})
+def _discrepancy(ctx: _Context, reg: CodingFile, i: int, d: dict[str, Any], texts: dict[str, ArticleText]
+                 ) -> Iterator[tuple[str, Row]]:
+    path = ("discrepancies", i)
+    about = d["about"]
+    yield "discrepancies", {
+        "discrepancy_id": d["id"], "field": d["field"], "article_id": about.get("article"), "event_id": about.get("event"),
+        "statement_id": about.get("statement"), "participant_id": about.get("participant"),
+        "summary": d["summary"], "note": d.get("note"), "_origin": _origin(reg, path, d["id"])}
+    for j, v in enumerate(d["values"]):
+        vpath = path + ("values", j)
+        text = texts.get(v["article"])
+        if text is None:
+            ctx.problem(reg, vpath + ("article",), d["id"], f"article '{v['article']}' is not coded",
+                        "use the id of an article in seeds/codings/articles/")
+            continue
+        # Article metadata (URLs, printed dates) lies outside the body; everything else is coded from the body.
+        whole = "article" in about
+        span = ctx.locate(reg, vpath, d["id"], text, v, whole=whole)
+        if span:
+            yield "discrepancy_values", {
+                "discrepancy_id": d["id"], "article_id": v["article"], "value": v["value"],
+                "span_text": text.seed.text[span.start:span.end], "span_start": span.start, "span_end": span.end,
+                "_origin": _origin(reg, vpath, d["id"]), "_whole_seed": whole}
