@@ -160,6 +160,16 @@ def test_without_matplotlib_a_build_leaves_committed_figures_in_place(checkout, 
     assert (checkout / codebook.PATH).read_bytes() == (ROOT / codebook.PATH).read_bytes()
 
 
+@needs_matplotlib
+def test_a_corpus_with_more_events_than_a_figure_shows_skips_the_figures(checkout, monkeypatch):
+    events = build.build(Project(checkout)).tables["events"].num_rows
+    assert figures.too_large(build.build(Project(checkout)).tables) is None  # the curated corpus is drawn
+    monkeypatch.setattr(figures, "MAX_EVENTS", events - 1)
+    result = CliRunner().invoke(main, ["build", "--root", str(checkout)])
+    assert result.exit_code == 0, result.output
+    assert f"skipped docs/figures: {events} events are more than a figure shows legibly" in result.output
+
+
 def test_codebook_links_the_curators_conventions_once_they_exist(checkout):
     assert "(conventions.md)" not in build.build(Project(checkout)).files[codebook.PATH].decode("utf-8") \
         or (ROOT / codebook.CONVENTIONS).is_file()

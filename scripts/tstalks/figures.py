@@ -39,6 +39,17 @@ def available() -> bool:
     return True
 
 
+# A timeline draws one row per event and the grid one column per event: past this they are unreadable (and a
+# synthetic corpus of thousands of events took most of a build's time and memory drawing them).
+MAX_EVENTS = 100
+
+
+def too_large(published: dict[str, Any]) -> str | None:
+    """Why the figures are not drawn for these tables, or None."""
+    n = published["events"].num_rows
+    return f"{n} events are more than a figure shows legibly (at most {MAX_EVENTS})" if n > MAX_EVENTS else None
+
+
 # The columns the figures read, of the tables they read (all columns where None).
 USED = {"participants": ["participant_id", "name"], "events": None, "event_participants": None,
         "statements": ["statement_id", "speaker_id", "event_id"], "statement_topics": None, "quotes": ["statement_id"]}
