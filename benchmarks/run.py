@@ -57,7 +57,7 @@ def measure(n: int, work: Path, frictionless_timeout: float, previous: dict | No
     if not (folder / "seeds").is_dir():
         shutil.rmtree(folder, ignore_errors=True)
         subprocess.run([BIN / "tstalks", "synth", str(n), "--out", str(folder)], check=True, cwd=ROOT)
-    result: dict = {"quotes": n}
+    result: dict = {"quotes": n, "load_average_1min": round(os.getloadavg()[0], 2)}  # other jobs on the machine
     if previous and previous["build"]["exit"] == 0 and (folder / "datapackage.json").is_file():
         result["build"] = previous["build"]  # --validate-only: keep the build measured before
     else:
@@ -103,11 +103,12 @@ def _ratio(a, b) -> str:
 
 
 def table(results: dict) -> str:
-    rows = ["| quotes | build wall s | build CPU s | build CPU s per 10^5 quotes | build peak MB | tstalks validate wall s (CPU s) | "
-            "schema checks only, CPU s | frictionless validate wall s (CPU s) | frictionless / tstalks validate, CPU | "
-            "frictionless / schema checks, CPU | pandas CSV s | pandas Parquet s | CSV / Parquet load time | "
+    rows = ["| quotes | build wall s | build CPU s | build CPU s per 10^5 quotes | build peak MB | "
+            "tstalks validate wall s (CPU s) | tstalks validate peak MB | schema checks only, CPU s | "
+            "frictionless validate wall s (CPU s) | frictionless / tstalks validate, wall | frictionless / tstalks validate, CPU | "
+            "pandas CSV s | pandas Parquet s | CSV / Parquet load time | "
             "quotes.csv bytes | quotes.parquet bytes | all CSV bytes | all Parquet bytes |",
-            "|" + "---:|" * 17]
+            "|" + "---:|" * 18]
     for key in sorted(results, key=int):
         r = results[key]
         n, b = r["quotes"], r["build"]
@@ -117,8 +118,9 @@ def table(results: dict) -> str:
         ld, by = r.get("load_quotes", {}), r.get("bytes_all_tables", {})
         cpu = b.get("cpu_seconds")
         rows.append(f"| {n:,} | {_fmt(b['seconds'])} | {_fmt(cpu)} | {_fmt(cpu / n * 1e5 if cpu else None)} | {_fmt(b['peak_mb'])} | "
-                    f"{_fmt(vt.get('seconds'))} ({_fmt(vt.get('cpu_seconds'))}) | {_fmt(sc.get('cpu_seconds'))} | {vf_text} | "
-                    f"{_ratio(vf.get('cpu_seconds'), vt.get('cpu_seconds'))} | {_ratio(vf.get('cpu_seconds'), sc.get('cpu_seconds'))} | "
+                    f"{_fmt(vt.get('seconds'))} ({_fmt(vt.get('cpu_seconds'))}) | {_fmt(vt.get('peak_mb'))} | "
+                    f"{_fmt(sc.get('cpu_seconds'))} | {vf_text} | "
+                    f"{_ratio(vf.get('seconds'), vt.get('seconds'))} | {_ratio(vf.get('cpu_seconds'), vt.get('cpu_seconds'))} | "
                     f"{_fmt(ld.get('csv_seconds'))} | {_fmt(ld.get('parquet_seconds'))} | "
                     f"{_ratio(ld.get('csv_seconds'), ld.get('parquet_seconds'))} | "
                     f"{_fmt(ld.get('csv_bytes'))} | {_fmt(ld.get('parquet_bytes'))} | {_fmt(by.get('csv'))} | {_fmt(by.get('parquet'))} |")

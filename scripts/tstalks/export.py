@@ -36,23 +36,32 @@ def collect(rows: Iterable[tuple[str, Row]], schemas: dict[str, dict[str, Any]],
     types = {name: pa.schema([pa.field(f["name"], ARROW_TYPES[f["type"]]) for f in s["fields"]] + list(ORIGIN))
              for name, s in schemas.items()}
     pending: dict[str, list[Row]] = {name: [] for name in schemas}
-    batches: dict[str, list[pa.RecordBatch]] = {name: [] for name in schemas}
+    # Arrays per column (not record batches), so that joining them at the end copies one column at a time.
+    chunks: dict[str, dict[str, list[pa.Array]]] = {name: {f.name: [] for f in types[name]} for name in schemas}
 
     def flush(name: str) -> None:
         held = pending[name]
-        columns = {f.name: [r.get(f.name) for r in held] for f in types[name] if not f.name.startswith("_")}
-        for k, f in enumerate(ORIGIN):
-            columns[f.name] = [r["_origin"][k] if "_origin" in r else None for r in held]
-        batches[name].append(pa.RecordBatch.from_pydict(columns, schema=types[name]))
+        for f in types[name]:
+            if f.name.startswith("_"):
+                k = [o.name for o in ORIGIN].index(f.name)
+                values = [r["_origin"][k] if "_origin" in r else None for r in held]
+            else:
+                values = [r.get(f.name) for r in held]
+            chunks[name][f.name].append(pa.array(values, f.type))
         held.clear()
 
     for name, row in rows:
         pending[name].append(row)
         if len(pending[name]) >= batch_rows:
             flush(name)
+    tables = {}
     for name in schemas:
         flush(name)
-    return {name: pa.Table.from_batches(batches[name], schema=types[name]).combine_chunks() for name in schemas}
+        columns = {}
+        for f in types[name]:
+            columns[f.name] = pa.concat_arrays(chunks[name].pop(f.name))
+        tables[name] = pa.table(columns, schema=types[name])
+    return tables
 
 
 def published(table: pa.Table, schema: dict[str, Any]) -> pa.Table:
