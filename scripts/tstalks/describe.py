@@ -83,7 +83,7 @@ def data_readme(schemas: dict[str, dict[str, Any]], row_counts: dict[str, int]) 
         "",
         "- `csv/*.csv` — the tables as CSV (UTF-8, header row, LF line endings, RFC 4180 quoting, rows sorted by",
         "  primary key; an empty cell is a missing value), described by `../datapackage.json`.",
-        "- `parquet/*.parquet` — the same tables as Parquet (typed columns, zstd), described by",
+        "- `parquet/*.parquet` — the same tables as Parquet (typed columns, LZ4), described by",
         "  `parquet/datapackage.json`.",
         "",
         "| table | rows | what a row is |",

@@ -160,6 +160,6 @@ def partition_by_year(parquet_folder: Path, out: Path) -> dict[str, int]:
             [(f, "ascending") for f in table.column_names])  # joins do not keep order; sorting makes the files reproducible
         ds.write_dataset(joined, out / name, format="parquet", partitioning=["year"], partitioning_flavor="hive",
                          basename_template="part-{i}.parquet", existing_data_behavior="error",
-                         file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"))
+                         file_options=ds.ParquetFileFormat().make_write_options(compression="lz4"))
         written[name] = joined.num_rows
     return written
