@@ -69,11 +69,15 @@ class Column:
 # Reading
 
 
-def read_csv(path: Path, names: list[str]) -> pa.Table:
-    """Every column as text, exactly as written: "" stays "" (the missing-value rule decides later)."""
-    # One block per file (up to 1 GiB): the columns come back as single chunks, so no copy joins them later.
-    block = min(max(path.stat().st_size + 1, 1 << 20), 1 << 30)
-    return pacsv.read_csv(path, read_options=pacsv.ReadOptions(use_threads=True, block_size=block),
+def read_csv(source: Path | pa.Buffer, names: list[str]) -> pa.Table:
+    """Every column as text, exactly as written: "" stays "" (the missing-value rule decides later).
+    `source` is a path or the file's bytes already read (so a caller that hashes them need not read twice)."""
+    # One block per file (up to 1 GiB): the columns come back as single chunks, so no copy joins them later;
+    # smaller blocks parse on both cores but cost more CPU in all.
+    size = source.size if isinstance(source, pa.Buffer) else source.stat().st_size
+    block = min(max(size + 1, 1 << 20), 1 << 30)
+    return pacsv.read_csv(pa.BufferReader(source) if isinstance(source, pa.Buffer) else source,
+                          read_options=pacsv.ReadOptions(use_threads=True, block_size=block),
                           parse_options=pacsv.ParseOptions(newlines_in_values=True),
                           convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                                strings_can_be_null=False, quoted_strings_can_be_null=False,
@@ -124,21 +128,52 @@ def _exact_reader(f: dict[str, Any]) -> Callable[[str], Any]:
     return read
 
 
+def _missing(text: pa.Array, missing: list[str]) -> pa.Array:
+    """Boolean array (no nulls): the cell is a missing value."""
+    if missing == [""]:  # the usual rule; a length test is cheaper than a set lookup
+        return pc.equal(pc.binary_length(text), 0)
+    return pc.is_in(text, value_set=pa.array(missing, pa.string()))
+
+
+def _nulled(text: pa.Array, is_missing: pa.Array) -> pa.Array:
+    """`text` with its missing cells null. Reuses the text's buffers under a new validity bitmap (a copy of
+    every string would cost as much as the CSV parse) where the layout allows it."""
+    if not pc.any(is_missing).as_py():
+        return text
+    present = pc.invert(is_missing)
+    if text.offset == 0 and text.null_count == 0 and present.offset == 0 and present.null_count == 0:
+        return pa.Array.from_buffers(text.type, len(text), [present.buffers()[1], *text.buffers()[1:]])
+    return pc.if_else(present, text, pa.scalar(None, text.type))
+
+
+def _canonical(text: pa.Array, t: str, f: dict[str, Any]) -> np.ndarray:
+    """True where the cell is in the form the build writes, so Arrow's parse gives frictionless's value."""
+    if t == "integer":
+        # Digits only (the common case) is one cheap pass; the regex decides the rest (signs, odd cells).
+        digits = _mask(pc.ascii_is_decimal(text)) & _mask(pc.less_equal(pc.binary_length(text), 18))
+        rest = np.flatnonzero(~digits)
+        if len(rest):
+            others = text.take(pa.array(rest))
+            digits[rest] = _mask(pc.match_substring_regex(others, CANONICAL["integer"]))
+        return digits
+    return _mask(pc.match_substring_regex(text, CANONICAL_URI if t == "string" else CANONICAL[t]))
+
+
 def typed_from_text(text: pa.Array, f: dict[str, Any], missing: list[str]) -> Column:
     """Parse one text column by its field's type, vectorized where the cell is in canonical form."""
     t, n = f["type"], len(text)
-    is_missing = _mask(pc.is_in(text, value_set=pa.array(missing, pa.string())))
-    present = pa.array(~is_missing)
+    missing_arr = _missing(text, missing)
     type_error = np.zeros(n, dtype=bool)
     if t == "string" and f.get("format") not in ("uri",):
-        return Column(pc.if_else(present, text, pa.scalar(None, pa.string())), type_error)
+        return Column(_nulled(text, missing_arr), type_error)
+    is_missing = _mask(missing_arr)
+    present = pc.invert(missing_arr)
     if t == "boolean":
         values = pc.if_else(pc.is_in(text, value_set=pa.array(TRUE_VALUES)), True,
                             pc.if_else(pc.is_in(text, value_set=pa.array(FALSE_VALUES)), False, pa.scalar(None, pa.bool_())))
         type_error = ~is_missing & _mask(pc.is_null(values))
         return Column(pc.if_else(present, values, pa.scalar(None, pa.bool_())), type_error)
-    canonical_rx = CANONICAL_URI if t == "string" else CANONICAL[t]
-    canonical = _mask(pc.match_substring_regex(text, canonical_rx)) & ~is_missing
+    canonical = _canonical(text, t, f) & ~is_missing
     if t == "string":  # uri
         values = pc.if_else(pa.array(canonical), text, pa.scalar(None, pa.string()))
     elif t == "date":
@@ -148,6 +183,8 @@ def typed_from_text(text: pa.Array, f: dict[str, Any], missing: list[str]) -> Co
         real = pc.and_(pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), text), pc.greater_equal(pc.year(stamps), 1))
         values = pc.if_else(real, pc.cast(stamps, pa.date32()), pa.scalar(None, pa.date32()))
         type_error |= canonical & ~_mask(real)
+    elif canonical.all():
+        values = pc.cast(text, ARROW[t])
     else:
         values = pc.cast(pc.if_else(pa.array(canonical), text, pa.scalar(None, pa.string())), ARROW[t])
     slow = np.flatnonzero(~canonical & ~is_missing)
@@ -229,14 +266,30 @@ def _python_match(values: pa.Array, pattern: str) -> np.ndarray:
 def _repeats(arrays: list[pa.Array]) -> np.ndarray:
     """True for each row whose values (nulls equal to nulls, as in Python tuples) appeared in an earlier row."""
     n = len(arrays[0])
-    if n == 0:
-        return np.zeros(0, dtype=bool)
+    if n == 0 or _increasing(arrays):
+        return np.zeros(n, dtype=bool)
     names = [f"k{i}" for i in range(len(arrays))]
     table = pa.table({**dict(zip(names, arrays)), "row": pa.array(np.arange(n, dtype=np.int64))})
     firsts = table.group_by(names, use_threads=False).aggregate([("row", "min")]).column("row_min")
     repeat = np.ones(n, dtype=bool)
     repeat[firsts.to_numpy()] = False
     return repeat
+
+
+def _increasing(arrays: list[pa.Array]) -> bool:
+    """Rows strictly increasing (as tuples, without nulls): then no row repeats an earlier one. The build
+    writes every table sorted by its primary key, so this one linear pass usually spares the hash grouping."""
+    if any(a.null_count for a in arrays):
+        return False
+    n = len(arrays[0])
+    after = np.zeros(n - 1, dtype=bool)  # rows equal in every field are not increasing
+    try:
+        for a in reversed(arrays):
+            x, y = a.slice(0, n - 1), a.slice(1)
+            after = _mask(pc.less(x, y)) | (_mask(pc.equal(x, y)) & after)
+    except pa.ArrowNotImplementedError:  # a type without an order: let the grouping decide
+        return False
+    return bool(after.all())
 
 
 def _all_null(arrays: list[pa.Array]) -> np.ndarray:
@@ -257,16 +310,23 @@ def _joined(arrays: list[pa.Array]) -> pa.Array:
 def repeat_errors(name: str, schema: dict[str, Any], cols: dict[str, Column]) -> list[Error]:
     """unique-error for each unique field, then primary-key for the key: every repeat after the first."""
     found = []
+    repeats: dict[tuple[str, ...], np.ndarray] = {}  # a unique field is often the whole primary key: group once
+
+    def repeated(fields: tuple[str, ...]) -> np.ndarray:
+        if fields not in repeats:
+            repeats[fields] = _repeats([cols[k].values for k in fields])
+        return repeats[fields]
+
     for f in schema["fields"]:
         if f.get("constraints", {}).get("unique"):
             values = cols[f["name"]].values
-            dup = _repeats([values]) & ~_mask(pc.is_null(values))
+            dup = repeated((f["name"],)) & ~_mask(pc.is_null(values))
             found += [Error(name, r, f["name"], "unique-error", "a repeat of an earlier row") for r in _rows(dup)]
     pk = schema.get("primaryKey", [])
     if pk:
         arrays = [cols[k].values for k in pk]
         all_null = _all_null(arrays)
-        bad = all_null | (_repeats(arrays) & ~all_null)
+        bad = all_null | (repeated(tuple(pk)) & ~all_null)
         found += [Error(name, r, None, "primary-key", f"repeats or lacks the key {', '.join(pk)}") for r in _rows(bad)]
     return found
 
@@ -294,17 +354,19 @@ def foreign_key_errors(name: str, schema: dict[str, Any], cols: dict[str, Column
 # The package
 
 
-def read_resource(folder: Path, resource: dict[str, Any]) -> tuple[dict[str, Column], list[Error]]:
-    """Typed columns of one resource and the errors found while typing them."""
+def read_resource(folder: Path, resource: dict[str, Any], read: Callable[[Path], bytes] | None = None
+                  ) -> tuple[dict[str, Column], list[Error]]:
+    """Typed columns of one resource and the errors found while typing them. `read` gives a file's bytes
+    (default: read them), so a caller can hash the very bytes that are checked."""
     name, schema = resource["name"], resource["schema"]
     names = [f["name"] for f in schema["fields"]]
     path = folder / resource["path"]
+    parquet = resource.get("format") == "parquet" or path.suffix == ".parquet"
     errors: list[Error] = []
     try:
-        if resource.get("format") == "parquet" or path.suffix == ".parquet":
-            table = pq.read_table(path)
-        else:
-            table = read_csv(path, names)
+        raw = pa.py_buffer((read or Path.read_bytes)(path))
+        table = pq.read_table(pa.BufferReader(raw)) if parquet else read_csv(raw, names)
+        del raw  # the table holds its own copy of every value
     except (OSError, pa.ArrowInvalid) as exc:
         return {}, [Error(name, None, None, "source-error", str(exc).splitlines()[0])]
     if table.column_names != names:
@@ -313,7 +375,7 @@ def read_resource(folder: Path, resource: dict[str, Any]) -> tuple[dict[str, Col
     missing = schema.get("missingValues", [""])
     for f in schema["fields"]:
         arr = _array(table.column(f["name"]))
-        if resource.get("format") == "parquet" or path.suffix == ".parquet":
+        if parquet:
             col, problem = typed_from_parquet(arr, f)
             if problem:
                 errors.append(Error(name, None, f["name"], "type-error", problem))
@@ -325,30 +387,50 @@ def read_resource(folder: Path, resource: dict[str, Any]) -> tuple[dict[str, Col
     return cols, errors
 
 
-def check_package(descriptor: Path, progress: Callable[[str], None] | None = None) -> list[Error]:
-    """Every error the columnar pass finds in the package at `descriptor`, sorted by resource and row."""
-    return check_package_tables(descriptor, progress)[0]
+def key_fields(resources: list[dict[str, Any]]) -> dict[str, set[str]]:
+    """Per resource, the fields its foreign keys use or other resources' foreign keys refer to."""
+    keys: dict[str, set[str]] = {r["name"]: set() for r in resources}
+    for r in resources:
+        for fk in r["schema"].get("foreignKeys", []):
+            keys[r["name"]].update(fk["fields"])
+            keys.setdefault(fk["reference"].get("resource") or r["name"], set()).update(fk["reference"]["fields"])
+    return keys
 
 
-def check_package_tables(descriptor: Path, progress: Callable[[str], None] | None = None
-                         ) -> tuple[list[Error], dict[str, dict[str, Column]]]:
-    """(errors, typed columns of each resource that could be read), so later checks need not read again."""
-    package = json.loads(descriptor.read_text("utf-8"))
-    folder = descriptor.parent
+def scan(folder: Path, resources: list[dict[str, Any]], progress: Callable[[str], None] | None = None, *,
+         read: Callable[[Path], bytes] | None = None, keep: dict[str, set[str]] | None = None,
+         visit: Callable[[dict[str, Any], dict[str, Column]], None] | None = None
+         ) -> tuple[list[Error], dict[str, dict[str, Column]]]:
+    """(errors, columns kept of each resource that could be read), one resource in memory at a time.
+
+    Each resource is read (with `read`), typed and checked; `visit(resource, columns)` then sees all its
+    typed columns, after which only those foreign keys need (and `keep[name]`) are kept for the checks
+    across resources and for the caller."""
+    keys = key_fields(resources)
     tables: dict[str, dict[str, Column]] = {}
     errors: list[Error] = []
-    for resource in package["resources"]:
+    for resource in resources:
+        name = resource["name"]
         if progress:
-            progress(resource["name"])
-        cols, found = read_resource(folder, resource)
+            progress(name)
+        cols, found = read_resource(folder, resource, read)
         errors += found
         if cols:
-            tables[resource["name"]] = cols
-            errors += repeat_errors(resource["name"], resource["schema"], cols)
-    for resource in package["resources"]:
+            errors += repeat_errors(name, resource["schema"], cols)
+            if visit:
+                visit(resource, cols)
+            wanted = keys.get(name, set()) | (keep or {}).get(name, set())
+            tables[name] = {f: c for f, c in cols.items() if f in wanted}
+        del cols
+    for resource in resources:
         if resource["name"] in tables:
             errors += foreign_key_errors(resource["name"], resource["schema"], tables[resource["name"]], tables)
     return sort(errors), tables
+
+
+def check_package(descriptor: Path, progress: Callable[[str], None] | None = None) -> list[Error]:
+    """Every error the columnar pass finds in the package at `descriptor`, sorted by resource and row."""
+    return scan(descriptor.parent, json.loads(descriptor.read_text("utf-8"))["resources"], progress)[0]
 
 
 def sort(errors: list[Error]) -> list[Error]:

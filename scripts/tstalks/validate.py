@@ -22,10 +22,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import fastcheck
-from .check import SPAN_TEXT
-from .export import arrow_schema
 
 PARQUET_DESCRIPTOR = "data/parquet/datapackage.json"
+SEED_COLUMNS = ("article_id", "seed_file", "seed_sha256")
+SPAN_COLUMNS = ("article_id", "span_start", "span_end")
 
 
 @dataclass
@@ -43,6 +43,37 @@ class Report:
         return [f"{what}: {detail}" for what, ok, detail in self.checks if not ok]
 
 
+class _Files:
+    """Reads each resource file once: the bytes the checks parse are the bytes whose size and hash are compared."""
+
+    def __init__(self, descriptors: dict[Path, dict[str, Any]]):
+        self.algorithms: dict[Path, set[str]] = {}
+        for d, package in descriptors.items():
+            for r in package["resources"]:
+                algorithm = str(r.get("hash", "")).partition(":")[0]
+                self.algorithms.setdefault(d.parent / r["path"], set()).add(algorithm)
+        self.seen: dict[tuple[Path, str], tuple[int, str]] = {}  # (path, algorithm) -> (bytes, hex digest)
+
+    def read(self, path: Path) -> bytes:
+        raw = path.read_bytes()
+        for algorithm in self.algorithms.get(path, ()):
+            self.seen[(path, algorithm)] = (len(raw), _digest(algorithm, raw))
+        return raw
+
+    def size_and_digest(self, path: Path, algorithm: str) -> tuple[int, str]:
+        if (path, algorithm) not in self.seen:
+            raw = path.read_bytes() if path.is_file() else b""
+            self.seen[(path, algorithm)] = (len(raw), _digest(algorithm, raw))
+        return self.seen[(path, algorithm)]
+
+
+def _digest(algorithm: str, raw: bytes) -> str:
+    try:
+        return hashlib.new(algorithm, raw).hexdigest()
+    except ValueError:  # no such algorithm: no digest can match
+        return ""
+
+
 def validate_package(folder: Path, report: Report | None = None, *, stock: bool = False,
                      progress: Callable[[str], None] | None = None) -> Report:
     """Validate the package whose root descriptor is folder/datapackage.json.
@@ -51,46 +82,74 @@ def validate_package(folder: Path, report: Report | None = None, *, stock: bool 
     `progress` is called with the name of each step as it starts."""
     report = report or Report()
     step = progress or (lambda what: None)
-    descriptors = [folder / "datapackage.json", folder / PARQUET_DESCRIPTOR]
-    for d in descriptors:
+    csv_descriptor, parquet_descriptor = folder / "datapackage.json", folder / PARQUET_DESCRIPTOR
+    descriptors: dict[Path, dict[str, Any]] = {}
+    for d in (csv_descriptor, parquet_descriptor):
+        name = d.relative_to(folder).as_posix()
         if not d.is_file():
-            report.add(f"{d.relative_to(folder)} exists", False, "missing; run `tstalks build`")
+            report.add(f"{name} exists", False, "missing; run `tstalks build`")
             return report
-    csv_descriptor, parquet_descriptor = descriptors
+        try:
+            descriptors[d] = json.loads(d.read_text("utf-8"))
+            if not all(isinstance(r, dict) and isinstance(r.get("path"), str) and isinstance(r.get("name"), str)
+                       for r in descriptors[d]["resources"]):
+                raise ValueError("every resource needs a name and a path")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            report.add(f"Schema checks: {name}", False, f"not a data package descriptor: {exc}")
+            return report
+    files = _Files(descriptors)
+    seeds = folder / "seeds" / "articles"
+    keep = _span_columns(descriptors[csv_descriptor]["resources"]) if seeds.is_dir() else {}
+    parity: dict[str, bool] = {}
+
+    def compare(resource: dict[str, Any], cols: dict[str, fastcheck.Column]) -> None:
+        parity[resource["name"]] = _same_rows(folder, resource, cols, files)
+
     step("schema checks: datapackage.json")
-    tables = _columnar(folder, csv_descriptor, report, step)
+    tables = _columnar(folder, csv_descriptor, descriptors[csv_descriptor], report, step, files, keep, compare)
     if stock:
         step("frictionless: datapackage.json")
         _frictionless(folder, csv_descriptor, report)
-    if _schemas(csv_descriptor) == _schemas(parquet_descriptor) and tables is not None:
-        # Same schemas, and the parity check below proves the Parquet rows equal the CSV rows, type for type:
+    if _schemas(descriptors[csv_descriptor]) == _schemas(descriptors[parquet_descriptor]) and tables is not None:
+        # Same schemas, and the parity check proves the Parquet rows equal the CSV rows, type for type:
         # checking them again would find the same things.
         report.add(f"Schema checks: {PARQUET_DESCRIPTOR}", True, "same Table Schemas as datapackage.json; rows compared below")
     else:
-        _columnar(folder, parquet_descriptor, report, step)
+        _columnar(folder, parquet_descriptor, descriptors[parquet_descriptor], report, step, files, {}, None)
     if stock:
         step(f"frictionless: {PARQUET_DESCRIPTOR}")
         _frictionless(folder, parquet_descriptor, report)
     step("hashes")
-    _hashes(folder, descriptors, report)
+    _hashes(folder, descriptors, files, report)
     if report.valid and tables is not None:
         step("CSV/Parquet parity")
-        _parity(folder, tables, report)
+        bad = [r["name"] for r in descriptors[csv_descriptor]["resources"] if not parity.get(r["name"])]
+        report.add("CSV and Parquet hold identical rows and types", not bad, "differ for " + ", ".join(bad) if bad else "")
         step("spans")
-        _spans(folder, tables, report)
+        _spans(seeds, tables, report)
     return report
 
 
-def _schemas(descriptor: Path) -> dict[str, Any]:
-    return {r["name"]: r["schema"] for r in json.loads(descriptor.read_text("utf-8"))["resources"]}
+def _schemas(package: dict[str, Any]) -> dict[str, Any]:
+    return {r["name"]: r.get("schema") for r in package["resources"]}
 
 
-def _columnar(folder: Path, descriptor: Path, report: Report, step: Callable[[str], None]
-              ) -> dict[str, dict[str, fastcheck.Column]] | None:
+def _span_columns(resources: list[dict[str, Any]]) -> dict[str, set[str]]:
+    """The columns the span check needs, kept after each table's other columns are dropped."""
+    from .check import SPAN_TEXT  # imports the build's modules; only the span check needs it
+
+    keep = {"articles": set(SEED_COLUMNS)}
+    keep.update({table: {*SPAN_COLUMNS, text} for table, text in SPAN_TEXT.items()})
+    return keep
+
+
+def _columnar(folder: Path, descriptor: Path, package: dict[str, Any], report: Report, step: Callable[[str], None],
+              files: _Files, keep: dict[str, set[str]], visit: Callable | None) -> dict[str, dict[str, fastcheck.Column]] | None:
     name = descriptor.relative_to(folder).as_posix()
     try:
-        errors, tables = fastcheck.check_package_tables(descriptor, lambda resource: step(f"schema checks: {resource}"))
-    except (OSError, ValueError, KeyError) as exc:
+        errors, tables = fastcheck.scan(descriptor.parent, package["resources"], lambda resource: step(f"schema checks: {resource}"),
+                                        read=files.read, keep=keep, visit=visit)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         report.add(f"Schema checks: {name}", False, str(exc))
         return None
     if not errors:
@@ -119,63 +178,53 @@ def _frictionless(folder: Path, descriptor: Path, report: Report) -> None:
     report.add(f"Frictionless: {name}", False, "; ".join(errors[:20]) + (f" (and {len(errors) - 20} more)" if len(errors) > 20 else ""))
 
 
-def _hashes(folder: Path, descriptors: list[Path], report: Report) -> None:
+def _hashes(folder: Path, descriptors: dict[Path, dict[str, Any]], files: _Files, report: Report) -> None:
     bad = []
-    for d in descriptors:
-        for r in json.loads(d.read_text("utf-8"))["resources"]:
+    for d, package in descriptors.items():
+        for r in package["resources"]:
             path = d.parent / r["path"]
-            raw = path.read_bytes() if path.is_file() else b""
-            algorithm, _, digest = r["hash"].partition(":")
-            if len(raw) != r.get("bytes", len(raw)) or hashlib.new(algorithm, raw).hexdigest() != digest:
+            algorithm, _, digest = str(r.get("hash", "")).partition(":")
+            size, found = files.size_and_digest(path, algorithm)
+            if size != r.get("bytes", size) or not digest or found != digest:
                 bad.append(path.relative_to(folder).as_posix())
     report.add("resource bytes and SHA-256 hashes", not bad, "differ for " + ", ".join(bad) if bad else "all match")
 
 
-def _parity(folder: Path, tables: dict[str, dict[str, fastcheck.Column]], report: Report) -> None:
-    """The Parquet files hold the CSV's rows (as the columnar pass typed them), with the schema's types."""
-    csv_package = json.loads((folder / "datapackage.json").read_text("utf-8"))
-    bad = []
-    for r in csv_package["resources"]:
-        schema = arrow_schema(r["schema"])
-        cols = tables.get(r["name"])
-        from_parquet = pq.read_table(folder / "data" / "parquet" / f"{r['name']}.parquet")
-        if cols is None or from_parquet.schema != schema:
-            bad.append(r["name"])
-            continue
-        from_csv = pa.table({f.name: cols[f.name].values for f in schema}).cast(schema)
-        if not from_csv.equals(from_parquet.cast(schema)):
-            bad.append(r["name"])
-    report.add("CSV and Parquet hold identical rows and types", not bad, "differ for " + ", ".join(bad) if bad else "")
+def _same_rows(folder: Path, resource: dict[str, Any], cols: dict[str, fastcheck.Column], files: _Files) -> bool:
+    """The Parquet file holds the CSV's rows (as the columnar pass typed them), with the schema's types.
+    Compared column by column, while the CSV's typed columns are in memory, from the bytes that are hashed."""
+    from .export import arrow_schema  # imports the build's modules; only needed here
+
+    schema = arrow_schema(resource["schema"])
+    try:
+        raw = pa.py_buffer(files.read(folder / "data" / "parquet" / f"{resource['name']}.parquet"))
+        from_parquet = pq.read_table(pa.BufferReader(raw))
+    except (OSError, pa.ArrowInvalid):
+        return False
+    if from_parquet.schema != schema:
+        return False
+    return all(cols[f.name].values.type == f.type and from_parquet.column(f.name).equals(pa.chunked_array([cols[f.name].values]))
+               for f in schema)
 
 
-def _spans(folder: Path, tables: dict[str, dict[str, fastcheck.Column]], report: Report) -> None:
-    seeds = folder / "seeds" / "articles"
+def _spans(seeds: Path, tables: dict[str, dict[str, fastcheck.Column]], report: Report) -> None:
     if not seeds.is_dir():
         report.add("spans equal their seed text", True, "skipped: no seeds/articles/ beside this package")
         return
+    from . import seedcheck
+    from .check import SPAN_TEXT
 
-    def column(table: str, name: str) -> list[Any]:
-        return tables[table][name].values.to_pylist()
-
-    texts = {}
-    bad = []
-    for aid, seed_file, digest in zip(column("articles", "article_id"), column("articles", "seed_file"),
-                                      column("articles", "seed_sha256")):
-        try:
-            raw = (seeds / seed_file).read_bytes()
-        except OSError:  # missing: reported as changed below
-            raw = b""
-        if hashlib.sha256(raw).hexdigest() != digest:
-            bad.append(f"seed {seed_file} is missing or changed")
-            continue
-        texts[aid] = raw.decode("utf-8")
-    for table, text_column in SPAN_TEXT.items():
-        for aid, start, end, value in zip(column(table, "article_id"), column(table, "span_start"),
-                                          column(table, "span_end"), column(table, text_column)):
-            text = texts.get(aid)
-            if text is not None and text[start:end] != value:
-                bad.append(f"{table} row with {text_column} '{str(value)[:40]}'")
-    report.add("spans equal their seed text", not bad, "; ".join(bad[:10]) if bad else "all spans match")
+    lacking = [f"{table}.{c}" for table, text in [("articles", None), *SPAN_TEXT.items()]
+               for c in (SEED_COLUMNS if text is None else (*SPAN_COLUMNS, text)) if c not in tables.get(table, {})]
+    if lacking:
+        report.add("spans equal their seed text", False, "the package lacks " + ", ".join(lacking))
+        return
+    articles = tables["articles"]
+    spans = [seedcheck.Spans(table, text, *(tables[table][c].values for c in (*SPAN_COLUMNS, text)))
+             for table, text in SPAN_TEXT.items()]
+    shown, count = seedcheck.check(seeds, *(articles[c].values for c in SEED_COLUMNS), spans)
+    detail = "; ".join(shown) + (f" (and {count - len(shown)} more)" if count > len(shown) else "")
+    report.add("spans equal their seed text", not count, detail if count else "all spans match")
 
 
 MAX_DOWNLOAD = 1 << 30  # bytes per file; a bigger file is refused rather than filling the disk
