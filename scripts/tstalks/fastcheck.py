@@ -159,6 +159,22 @@ def _canonical(text: pa.Array, t: str, f: dict[str, Any]) -> np.ndarray:
     return _mask(pc.match_substring_regex(text, CANONICAL_URI if t == "string" else CANONICAL[t]))
 
 
+def _dates(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """(date32 values, which are real dates) of canonical YYYY-MM-DD cells (others null), as Python's strptime
+    reads them: no impossible day (2023-02-30), no year 0."""
+    try:
+        values = pc.cast(text, pa.date32())  # refuses impossible days, all or nothing; accepts year 0
+    except pa.ArrowInvalid:  # some day is impossible: find which, one cell at a time (slow, but only for such cells)
+        stamps = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+        # strptime rolls 2023-02-30 over to 2023-03-02: a cell that does not print back as itself is not a date.
+        values = pc.cast(pc.if_else(pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), text), stamps,
+                                    pa.scalar(None, pa.timestamp("s"))), pa.date32())
+    real = _mask(pc.greater_equal(pc.year(values), 1))
+    if not real.all():
+        values = pc.if_else(pa.array(real), values, pa.scalar(None, pa.date32()))
+    return values, real
+
+
 def typed_from_text(text: pa.Array, f: dict[str, Any], missing: list[str]) -> Column:
     """Parse one text column by its field's type, vectorized where the cell is in canonical form."""
     t, n = f["type"], len(text)
@@ -177,12 +193,8 @@ def typed_from_text(text: pa.Array, f: dict[str, Any], missing: list[str]) -> Co
     if t == "string":  # uri
         values = pc.if_else(pa.array(canonical), text, pa.scalar(None, pa.string()))
     elif t == "date":
-        stamps = pc.strptime(pc.if_else(pa.array(canonical), text, pa.scalar(None, pa.string())),
-                             format="%Y-%m-%d", unit="s", error_is_null=True)
-        # Arrow rolls 2023-02-30 over to 2023-03-02 and accepts year 0; Python's strptime refuses both.
-        real = pc.and_(pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), text), pc.greater_equal(pc.year(stamps), 1))
-        values = pc.if_else(real, pc.cast(stamps, pa.date32()), pa.scalar(None, pa.date32()))
-        type_error |= canonical & ~_mask(real)
+        values, real = _dates(text if canonical.all() else pc.if_else(pa.array(canonical), text, pa.scalar(None, pa.string())))
+        type_error |= canonical & ~real
     elif canonical.all():
         values = pc.cast(text, ARROW[t])
     else:

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Full, Queue
+from typing import Any, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -39,60 +42,99 @@ def check(seeds: Path, article_id: pa.Array, seed_file: pa.Array, seed_sha256: p
     """(the first problems, described, and how many there are): seeds missing or not of their recorded hash
     or not UTF-8 (in article order), then spans whose text differs from their seed (by table, then row).
     Spans of such seeds, or of articles not in the table, are not compared (the other checks report them)."""
-    files, digests = seed_file.to_pylist(), seed_sha256.to_pylist()
     # All span rows, ordered by the seed they slice, so each batch of seeds meets only its own spans.
     which = [_indices(t.article_id, article_id) for t in tables]
-    seed_of = np.concatenate(which) if which else np.zeros(0, np.int64)
+    seed_of = np.concatenate([np.zeros(0, np.int64), *which])
     table_of = np.repeat(np.arange(len(tables)), [len(w) for w in which])
-    row_of = np.concatenate([np.arange(len(w)) for w in which]) if which else np.zeros(0, np.int64)
+    row_of = np.concatenate([np.zeros(0, np.int64), *(np.arange(len(w)) for w in which)])
+    start = np.concatenate([np.zeros(0, np.int64), *(_offsets(t.start, 0) for t in tables)])
+    end = np.concatenate([np.zeros(0, np.int64), *(_offsets(t.end, np.iinfo(np.int64).max) for t in tables)])
     order = np.argsort(seed_of, kind="stable")
     seed_sorted = seed_of[order]
-    starts = [_offsets(t.start, 0) for t in tables]
-    ends = [_offsets(t.end, np.iinfo(np.int64).max) for t in tables]
 
     bad_seeds: list[str] = []
-    differ: list[np.ndarray] = [np.zeros(0, np.int64) for _ in tables]
+    differ: list[list[np.ndarray]] = [[] for _ in tables]
+    # One thread reads and hashes the next batch of seeds (system calls and hashing, mostly outside the GIL)
+    # while this one compares the spans of the current batch.
+    for first, buffer, lengths, ok, problems in _prefetched(_batches(seeds, seed_file.to_pylist(), seed_sha256.to_pylist())):
+        bad_seeds += problems
+        lo, hi = np.searchsorted(seed_sorted, [first, first + len(lengths)])
+        picked = order[lo:hi]
+        picked = picked[ok[seed_of[picked] - first]]
+        begin, stop = _byte_offsets(buffer, lengths, seed_of[picked] - first, start[picked], end[picked])
+        data = np.frombuffer(buffer, np.uint8)
+        for t, spans in enumerate(tables):
+            mine = np.flatnonzero(table_of[picked] == t)
+            if not len(mine):
+                continue
+            rows = row_of[picked[mine]]
+            cut = _views(data, begin[mine], stop[mine] - begin[mine])
+            same = pc.fill_null(pc.equal(cut, pc.cast(spans.text.take(pa.array(rows)), pa.binary_view())), False)
+            differ[t].append(rows[~np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)])
+    shown = bad_seeds[:SHOWN]
+    wrong = [np.sort(np.concatenate([np.zeros(0, np.int64), *rows])) for rows in differ]
+    for spans, rows in zip(tables, wrong):
+        for row in rows[:SHOWN - len(shown)]:
+            shown.append(f"{spans.table} row with {spans.text_column} '{str(spans.text[int(row)].as_py())[:40]}'")
+    return shown, len(bad_seeds) + sum(map(len, wrong))
+
+
+def _batches(seeds: Path, files: list, digests: list) -> Iterator[tuple[int, bytes, np.ndarray, np.ndarray, list[str]]]:
+    """(index of the first seed, their bytes joined, the length of each, which are usable, problems) for
+    consecutive runs of seeds of about BATCH bytes. An unusable seed (missing, changed, not UTF-8) counts as empty."""
     dfd = os.open(seeds, os.O_RDONLY)
     try:
         k = 0
         while k < len(files):
-            first, chunks, good = k, [], []
-            size = 0
+            first, chunks, good, problems, size = k, [], [], [], 0
             while k < len(files) and (size < BATCH or k == first):
-                raw, problem = _seed(dfd, files[k], digests[k])
-                if problem:
-                    bad_seeds.append(problem)
+                raw = _seed(dfd, files[k], digests[k])
+                good.append(raw is not None)
+                if raw is None:
+                    problems.append(f"seed {files[k]} is missing or changed")
+                    raw = b""
                 chunks.append(raw)
-                good.append(not problem)
                 size += len(raw)
                 k += 1
-            buffer = b"".join(chunks)
             lengths = np.fromiter(map(len, chunks), np.int64, len(chunks))
-            ok = np.array(good)
-            ok &= _utf8(buffer, lengths, files[first:k], bad_seeds, ok)
-            lo, hi = np.searchsorted(seed_sorted, [first, k])
-            picked = order[lo:hi]
-            for t in range(len(tables)):
-                mine = picked[table_of[picked] == t]
-                rows = row_of[mine]
-                local = seed_of[mine] - first
-                keep = ok[local]
-                rows, local = rows[keep], local[keep]
-                if not len(rows):
-                    continue
-                seed_views = _slices(buffer, lengths, local, starts[t][rows], ends[t][rows])
-                texts = pc.cast(tables[t].text.take(pa.array(rows)), pa.binary_view())
-                same = pc.fill_null(pc.equal(seed_views, texts), False)
-                wrong = rows[~np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)]
-                if len(wrong):
-                    differ[t] = np.concatenate([differ[t], wrong])
+            buffer = b"".join(chunks)
+            del chunks
+            yield first, buffer, lengths, np.array(good) & _utf8(buffer, lengths, files[first:k], problems), problems
     finally:
         os.close(dfd)
-    problems = bad_seeds[:SHOWN]
-    for t, rows in zip(tables, differ):
-        for row in np.sort(rows)[:SHOWN - len(problems)]:
-            problems.append(f"{t.table} row with {t.text_column} '{str(t.text[int(row)].as_py())[:40]}'")
-    return problems, len(bad_seeds) + sum(len(r) for r in differ)
+
+
+def _prefetched(items: Iterator[Any]) -> Iterator[Any]:
+    """`items`, produced one ahead in another thread (at most two batches in memory)."""
+    done = object()
+    queue: Queue = Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        queue.put(item, timeout=0.1)
+                        break
+                    except Full:
+                        pass
+                if stop.is_set():
+                    return
+            queue.put(done)
+        except BaseException as exc:  # noqa: BLE001 (handed to the consumer, which raises it)
+            queue.put(exc)
+
+    worker = threading.Thread(target=produce, daemon=True)
+    worker.start()
+    try:
+        while (item := queue.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _indices(ids: pa.Array, article_id: pa.Array) -> np.ndarray:
@@ -106,39 +148,34 @@ def _offsets(values: pa.Array, if_null: int) -> np.ndarray:
     return np.asarray(pc.fill_null(pc.cast(values, pa.int64()), if_null).to_numpy(zero_copy_only=False))
 
 
-def _seed(dfd: int, name: str | None, digest: str | None) -> tuple[bytes, str]:
-    """(the seed's bytes, a problem or "")."""
-    if not isinstance(name, str):
-        return b"", f"seed {name} is missing or changed"
+def _seed(dfd: int, name: Any, digest: Any) -> bytes | None:
+    """The seed's bytes, or None when it is missing, of another hash, or too large to check."""
     try:
         fd = os.open(name, os.O_RDONLY, dir_fd=dfd)
-    except OSError:
-        return b"", f"seed {name} is missing or changed"
+    except (OSError, TypeError, ValueError):  # no such file, or a name that is not one (null, NUL byte)
+        return None
     try:
         # A read of a regular file returns less than asked only at its end: most seeds take one read.
         raw = os.read(fd, READ)
         if len(raw) == READ:
-            rest = [raw]
-            while rest[-1]:
-                rest.append(os.read(fd, 1 << 20))
-            raw = b"".join(rest)
+            parts = [raw]
+            while parts[-1]:
+                parts.append(os.read(fd, 1 << 20))
+            raw = b"".join(parts)
     except OSError:
-        return b"", f"seed {name} is missing or changed"
+        return None
     finally:
         os.close(fd)
-    if hashlib.sha256(raw).hexdigest() != digest:
-        return b"", f"seed {name} is missing or changed"
-    if len(raw) >= 1 << 31:  # binary views address at most 2 GiB
-        return b"", f"seed {name} is larger than 2 GiB and cannot be checked"
-    return raw, ""
+    # Binary views address at most 2 GiB.
+    return raw if hashlib.sha256(raw).hexdigest() == digest and len(raw) < 1 << 31 else None
 
 
-def _utf8(buffer: bytes, lengths: np.ndarray, names: list[str | None], problems: list[str], ok: np.ndarray) -> np.ndarray:
-    """Which seeds of the batch are UTF-8 text (Python could not decode the others, so no span can be checked)."""
+def _utf8(buffer: bytes, lengths: np.ndarray, names: list[Any], problems: list[str]) -> np.ndarray:
+    """Which seeds of the batch are UTF-8 text (Python could not decode the others: no offset into them means anything)."""
     offsets = np.concatenate([[0], np.cumsum(lengths)])
     seeds = pa.Array.from_buffers(pa.large_binary(), len(lengths), [None, pa.py_buffer(offsets), pa.py_buffer(buffer)])
     try:
-        seeds.cast(pa.large_string())
+        seeds.cast(pa.large_string())  # Arrow's validation: fast, all or nothing
         return np.ones(len(lengths), dtype=bool)
     except pa.ArrowInvalid:
         pass
@@ -148,13 +185,13 @@ def _utf8(buffer: bytes, lengths: np.ndarray, names: list[str | None], problems:
             buffer[a:b].decode("utf-8")
         except UnicodeDecodeError:
             valid[i] = False
-            if ok[i]:
-                problems.append(f"seed {names[i]} is not UTF-8 text")
+            problems.append(f"seed {names[i]} is not UTF-8 text")
     return valid
 
 
-def _slices(buffer: bytes, lengths: np.ndarray, seed: np.ndarray, start: np.ndarray, end: np.ndarray) -> pa.Array:
-    """seed_text[start:end] for each span (indexes into the batch's seeds), as binary views into `buffer`."""
+def _byte_offsets(buffer: bytes, lengths: np.ndarray, seed: np.ndarray, start: np.ndarray, end: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Byte offsets in `buffer` of seed_text[start:end] for each span (`seed` indexes the batch's seeds)."""
     data = np.frombuffer(buffer, np.uint8)
     first = np.concatenate([[0], np.cumsum(lengths)])
     # Continuation bytes (0b10xxxxxx) are the bytes that start no code point; as int8 they are below -64.
@@ -162,20 +199,16 @@ def _slices(buffer: bytes, lengths: np.ndarray, seed: np.ndarray, start: np.ndar
     cont_seed = np.searchsorted(first, cont, side="right") - 1
     cont_first = np.searchsorted(cont, first)  # index of each seed's first continuation byte
     # Code points before each continuation byte, in its seed; with the seed in the high bits, one sorted key.
-    before = cont - first[cont_seed] - (np.arange(len(cont)) - cont_first[cont_seed])
-    keys = (cont_seed << 32) + before
-    code_points = lengths - np.diff(cont_first)
+    keys = (cont_seed << 32) + cont - first[cont_seed] - (np.arange(len(cont)) - cont_first[cont_seed])
 
     def byte(c: np.ndarray) -> np.ndarray:
         # Code point c of a seed starts after c lead bytes and the continuation bytes of the c code points before it.
         return first[seed] + c + np.searchsorted(keys, (seed << 32) + c, side="right") - cont_first[seed]
 
-    n = code_points[seed]
+    n = (lengths - np.diff(cont_first))[seed]  # code points
     start = np.where(start < 0, np.maximum(n + start, 0), np.minimum(start, n))  # Python's slice rules
     end = np.where(end < 0, np.maximum(n + end, 0), np.minimum(end, n))
-    end = np.maximum(end, start)
-    begin, stop = byte(start), byte(end)
-    return _views(data, begin, stop - begin)
+    return byte(start), byte(np.maximum(end, start))
 
 
 def _views(data: np.ndarray, begin: np.ndarray, length: np.ndarray) -> pa.Array:
