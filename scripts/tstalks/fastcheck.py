@@ -377,7 +377,7 @@ def read_resource(folder: Path, resource: dict[str, Any], read: Callable[[Path],
     errors: list[Error] = []
     try:
         raw = pa.py_buffer((read or Path.read_bytes)(path))
-        table = pq.read_table(pa.BufferReader(raw)) if parquet else read_csv(raw, names)
+        table = pq.ParquetFile(pa.BufferReader(raw)).read() if parquet else read_csv(raw, names)
         del raw  # the table holds its own copy of every value
     except (OSError, pa.ArrowInvalid) as exc:
         return {}, [Error(name, None, None, "source-error", str(exc).splitlines()[0])]
