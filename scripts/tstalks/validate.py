@@ -15,6 +15,7 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,27 +47,30 @@ class Report:
 
 
 class _Files:
-    """Reads each resource file once: the bytes the checks parse are the bytes whose size and hash are compared."""
+    """Reads each resource file once: the bytes the checks parse are the bytes whose size and hash are compared.
+    Hashes are computed in another thread (hashlib lets go of the GIL) while the bytes are parsed."""
 
-    def __init__(self, descriptors: dict[Path, dict[str, Any]]):
+    def __init__(self, descriptors: dict[Path, dict[str, Any]], hasher: Executor):
         self.algorithms: dict[Path, set[str]] = {}
         for d, package in descriptors.items():
             for r in package["resources"]:
                 algorithm = str(r.get("hash", "")).partition(":")[0]
                 self.algorithms.setdefault(d.parent / r["path"], set()).add(algorithm)
-        self.seen: dict[tuple[Path, str], tuple[int, str]] = {}  # (path, algorithm) -> (bytes, hex digest)
+        self.hasher = hasher
+        self.seen: dict[tuple[Path, str], tuple[int, Future[str]]] = {}  # (path, algorithm) -> (bytes, hex digest)
 
     def read(self, path: Path) -> bytes:
         raw = path.read_bytes()
         for algorithm in self.algorithms.get(path, ()):
-            self.seen[(path, algorithm)] = (len(raw), _digest(algorithm, raw))
+            self.seen[(path, algorithm)] = (len(raw), self.hasher.submit(_digest, algorithm, raw))
         return raw
 
     def size_and_digest(self, path: Path, algorithm: str) -> tuple[int, str]:
         if (path, algorithm) not in self.seen:
             raw = path.read_bytes() if path.is_file() else b""
-            self.seen[(path, algorithm)] = (len(raw), _digest(algorithm, raw))
-        return self.seen[(path, algorithm)]
+            self.seen[(path, algorithm)] = (len(raw), self.hasher.submit(_digest, algorithm, raw))
+        size, digest = self.seen[(path, algorithm)]
+        return size, digest.result()
 
 
 def _digest(algorithm: str, raw: bytes) -> str:
@@ -142,7 +146,13 @@ def validate_package(folder: Path, report: Report | None = None, *, stock: bool 
         except (OSError, ValueError, KeyError, TypeError) as exc:
             report.add(f"Schema checks: {name}", False, f"not a data package descriptor: {exc}")
             return report
-    files = _Files(descriptors)
+    with ThreadPoolExecutor(1) as hasher:
+        return _validate(folder, report, stock, step, descriptors, _Files(descriptors, hasher))
+
+
+def _validate(folder: Path, report: Report, stock: bool, step: Callable[[str], None],
+              descriptors: dict[Path, dict[str, Any]], files: _Files) -> Report:
+    csv_descriptor, parquet_descriptor = descriptors
     seeds = folder / "seeds" / "articles"
     keep = _span_columns(descriptors[csv_descriptor]["resources"]) if seeds.is_dir() else {}
     parity: dict[str, bool] = {}
