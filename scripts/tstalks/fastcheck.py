@@ -422,14 +422,13 @@ def key_fields(resources: list[dict[str, Any]]) -> dict[str, set[str]]:
 
 
 def scan(folder: Path, resources: list[dict[str, Any]], progress: Callable[[str], None] | None = None, *,
-         read: Callable[[Path], bytes] | None = None, keep: dict[str, set[str]] | None = None,
+         read: Callable[[Path], bytes] | None = None,
          visit: Callable[[dict[str, Any], dict[str, Column]], None] | None = None
          ) -> tuple[list[Error], dict[str, dict[str, Column]]]:
     """(errors, columns kept of each resource that could be read), one resource in memory at a time.
 
     Each resource is read (with `read`), typed and checked; `visit(resource, columns)` then sees all its
-    typed columns, after which only those foreign keys need (and `keep[name]`) are kept for the checks
-    across resources and for the caller."""
+    typed columns, after which only those foreign keys need are kept, for the checks across resources."""
     keys = key_fields(resources)
     tables: dict[str, dict[str, Column]] = {}
     errors: list[Error] = []
@@ -443,8 +442,7 @@ def scan(folder: Path, resources: list[dict[str, Any]], progress: Callable[[str]
             errors += repeat_errors(name, resource["schema"], cols)
             if visit:
                 visit(resource, cols)
-            wanted = keys.get(name, set()) | (keep or {}).get(name, set())
-            tables[name] = {f: c for f, c in cols.items() if f in wanted}
+            tables[name] = {f: c for f, c in cols.items() if f in keys.get(name, ())}
         del cols
     for resource in resources:
         if resource["name"] in tables:

@@ -38,10 +38,11 @@ class Spans:
 
 
 def check(seeds: Path, article_id: pa.Array, seed_file: pa.Array, seed_sha256: pa.Array,
-          tables: list[Spans]) -> tuple[list[str], int]:
+          tables: list[Spans], stop: threading.Event | None = None) -> tuple[list[str], int]:
     """(the first problems, described, and how many there are): seeds missing or not of their recorded hash
     or not UTF-8 (in article order), then spans whose text differs from their seed (by table, then row).
-    Spans of such seeds, or of articles not in the table, are not compared (the other checks report them)."""
+    Spans of such seeds, or of articles not in the table, are not compared (the other checks report them).
+    Setting `stop` ends the check early, with a partial answer (for a caller that no longer needs it)."""
     # All span rows, ordered by the seed they slice, so each batch of seeds meets only its own spans.
     which = [_indices(t.article_id, article_id) for t in tables]
     seed_of = np.concatenate([np.zeros(0, np.int64), *which])
@@ -57,18 +58,20 @@ def check(seeds: Path, article_id: pa.Array, seed_file: pa.Array, seed_sha256: p
     # One thread reads and hashes the next batch of seeds (system calls and hashing, mostly outside the GIL)
     # while this one compares the spans of the current batch.
     for first, buffer, lengths, ok, problems in _prefetched(_batches(seeds, seed_file.to_pylist(), seed_sha256.to_pylist())):
+        if stop is not None and stop.is_set():
+            break
         bad_seeds += problems
         lo, hi = np.searchsorted(seed_sorted, [first, first + len(lengths)])
         picked = order[lo:hi]
         picked = picked[ok[seed_of[picked] - first]]
-        begin, stop = _byte_offsets(buffer, lengths, seed_of[picked] - first, start[picked], end[picked])
+        begin, finish = _byte_offsets(buffer, lengths, seed_of[picked] - first, start[picked], end[picked])
         data = np.frombuffer(buffer, np.uint8)
         for t, spans in enumerate(tables):
             mine = np.flatnonzero(table_of[picked] == t)
             if not len(mine):
                 continue
             rows = row_of[picked[mine]]
-            cut = _views(data, begin[mine], stop[mine] - begin[mine])
+            cut = _views(data, begin[mine], finish[mine] - begin[mine])
             same = pc.fill_null(pc.equal(cut, pc.cast(spans.text.take(pa.array(rows)), pa.binary_view())), False)
             differ[t].append(rows[~np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)])
     shown = bad_seeds[:SHOWN]

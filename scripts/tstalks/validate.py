@@ -12,6 +12,7 @@ import json
 import shutil
 import sys
 import tempfile
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,6 +30,7 @@ from . import fastcheck
 PARQUET_DESCRIPTOR = "data/parquet/datapackage.json"
 SEED_COLUMNS = ("article_id", "seed_file", "seed_sha256")
 SPAN_COLUMNS = ("article_id", "span_start", "span_end")
+SPANS = "spans equal their seed text"
 
 
 @dataclass
@@ -146,22 +148,25 @@ def validate_package(folder: Path, report: Report | None = None, *, stock: bool 
         except (OSError, ValueError, KeyError, TypeError) as exc:
             report.add(f"Schema checks: {name}", False, f"not a data package descriptor: {exc}")
             return report
-    with ThreadPoolExecutor(1) as hasher:
-        return _validate(folder, report, stock, step, descriptors, _Files(descriptors, hasher))
+    with ThreadPoolExecutor(1) as hasher, ThreadPoolExecutor(1) as spans:
+        return _validate(folder, report, stock, step, descriptors, _Files(descriptors, hasher), spans)
 
 
 def _validate(folder: Path, report: Report, stock: bool, step: Callable[[str], None],
-              descriptors: dict[Path, dict[str, Any]], files: _Files) -> Report:
+              descriptors: dict[Path, dict[str, Any]], files: _Files, background: Executor) -> Report:
     csv_descriptor, parquet_descriptor = descriptors
-    seeds = folder / "seeds" / "articles"
-    keep = _span_columns(descriptors[csv_descriptor]["resources"]) if seeds.is_dir() else {}
+    resources = descriptors[csv_descriptor]["resources"]
+    seeds = _SeedCheck(folder / "seeds" / "articles", background)
     parity: dict[str, bool] = {}
 
-    def compare(resource: dict[str, Any], cols: dict[str, fastcheck.Column]) -> None:
+    def visit(resource: dict[str, Any], cols: dict[str, fastcheck.Column]) -> None:
+        seeds.visit(resource["name"], cols)  # may start the span check, which then runs beside what follows
         parity[resource["name"]] = _same_rows(folder, resource, cols, files)
 
     step("schema checks: datapackage.json")
-    tables = _columnar(folder, csv_descriptor, descriptors[csv_descriptor], report, step, files, keep, compare)
+    # The span check's tables first, so that it can start early.
+    ordered = sorted(resources, key=lambda r: r["name"] not in seeds.wanted)
+    tables = _columnar(folder, csv_descriptor, ordered, report, step, files, visit)
     if stock:
         step("frictionless: datapackage.json")
         _frictionless(folder, csv_descriptor, report)
@@ -170,7 +175,7 @@ def _validate(folder: Path, report: Report, stock: bool, step: Callable[[str], N
         # checking them again would find the same things.
         report.add(f"Schema checks: {PARQUET_DESCRIPTOR}", True, "same Table Schemas as datapackage.json; rows compared below")
     else:
-        _columnar(folder, parquet_descriptor, descriptors[parquet_descriptor], report, step, files, {}, None)
+        _columnar(folder, parquet_descriptor, descriptors[parquet_descriptor]["resources"], report, step, files, None)
     if stock:
         step(f"frictionless: {PARQUET_DESCRIPTOR}")
         _frictionless(folder, parquet_descriptor, report)
@@ -178,10 +183,11 @@ def _validate(folder: Path, report: Report, stock: bool, step: Callable[[str], N
     _hashes(folder, descriptors, files, report)
     if report.valid and tables is not None:
         step("CSV/Parquet parity")
-        bad = [r["name"] for r in descriptors[csv_descriptor]["resources"] if not parity.get(r["name"])]
+        bad = [r["name"] for r in resources if not parity.get(r["name"])]
         report.add("CSV and Parquet hold identical rows and types", not bad, "differ for " + ", ".join(bad) if bad else "")
         step("spans")
-        _spans(seeds, tables, report)
+        report.add(SPANS, *seeds.result())
+    seeds.cancel()
     return report
 
 
@@ -189,21 +195,51 @@ def _schemas(package: dict[str, Any]) -> dict[str, Any]:
     return {r["name"]: r.get("schema") for r in package["resources"]}
 
 
-def _span_columns(resources: list[dict[str, Any]]) -> dict[str, set[str]]:
-    """The columns the span check needs, kept after each table's other columns are dropped."""
-    from .check import SPAN_TEXT  # imports the build's modules; only the span check needs it
+class _SeedCheck:
+    """The span check (seedcheck.py), started in the background once the articles and every span table are typed."""
 
-    keep = {"articles": set(SEED_COLUMNS)}
-    keep.update({table: {*SPAN_COLUMNS, text} for table, text in SPAN_TEXT.items()})
-    return keep
+    def __init__(self, seeds: Path, background: Executor):
+        from .check import SPAN_TEXT  # imports the build's modules; only the span check needs it
+
+        self.seeds, self.background, self.text = seeds, background, dict(SPAN_TEXT)
+        self.wanted = {"articles": SEED_COLUMNS, **{t: (*SPAN_COLUMNS, c) for t, c in SPAN_TEXT.items()}} if seeds.is_dir() else {}
+        self.columns: dict[str, list[pa.Array]] = {}
+        self.future: Future[tuple[list[str], int]] | None = None
+        self.stop = threading.Event()
+
+    def visit(self, name: str, cols: dict[str, fastcheck.Column]) -> None:
+        if name not in self.wanted or any(c not in cols for c in self.wanted[name]):
+            return
+        self.columns[name] = [cols[c].values for c in self.wanted[name]]
+        if len(self.columns) == len(self.wanted):
+            from . import seedcheck
+
+            spans = [seedcheck.Spans(t, c, *self.columns[t]) for t, c in self.text.items()]
+            self.future = self.background.submit(seedcheck.check, self.seeds, *self.columns["articles"], spans, self.stop)
+
+    def result(self) -> tuple[bool, str]:
+        if not self.wanted:
+            return True, "skipped: no seeds/articles/ beside this package"
+        if self.future is None:
+            lacking = [f"{t}.{c}" for t, columns in self.wanted.items() for c in columns if t not in self.columns]
+            return False, "the package lacks " + ", ".join(lacking)
+        try:
+            shown, count = self.future.result()
+        except (OSError, ValueError, TypeError, pa.ArrowException) as exc:  # columns of unexpected types, say
+            return False, f"could not be checked: {exc}"
+        return not count, "; ".join(shown) + (f" (and {count - len(shown)} more)" if count > len(shown) else "") if count else "all spans match"
+
+    def cancel(self) -> None:
+        """Not needed after all (another check failed): end it soon."""
+        self.stop.set()
 
 
-def _columnar(folder: Path, descriptor: Path, package: dict[str, Any], report: Report, step: Callable[[str], None],
-              files: _Files, keep: dict[str, set[str]], visit: Callable | None) -> dict[str, dict[str, fastcheck.Column]] | None:
+def _columnar(folder: Path, descriptor: Path, resources: list[dict[str, Any]], report: Report, step: Callable[[str], None],
+              files: _Files, visit: Callable | None) -> dict[str, dict[str, fastcheck.Column]] | None:
     name = descriptor.relative_to(folder).as_posix()
     try:
-        errors, tables = fastcheck.scan(descriptor.parent, package["resources"], lambda resource: step(f"schema checks: {resource}"),
-                                        read=files.read, keep=keep, visit=visit)
+        errors, tables = fastcheck.scan(descriptor.parent, resources, lambda resource: step(f"schema checks: {resource}"),
+                                        read=files.read, visit=visit)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         report.add(f"Schema checks: {name}", False, str(exc))
         return None
@@ -260,26 +296,6 @@ def _same_rows(folder: Path, resource: dict[str, Any], cols: dict[str, fastcheck
         return False
     return all(cols[f.name].values.type == f.type and from_parquet.column(f.name).equals(pa.chunked_array([cols[f.name].values]))
                for f in schema)
-
-
-def _spans(seeds: Path, tables: dict[str, dict[str, fastcheck.Column]], report: Report) -> None:
-    if not seeds.is_dir():
-        report.add("spans equal their seed text", True, "skipped: no seeds/articles/ beside this package")
-        return
-    from . import seedcheck
-    from .check import SPAN_TEXT
-
-    lacking = [f"{table}.{c}" for table, text in [("articles", None), *SPAN_TEXT.items()]
-               for c in (SEED_COLUMNS if text is None else (*SPAN_COLUMNS, text)) if c not in tables.get(table, {})]
-    if lacking:
-        report.add("spans equal their seed text", False, "the package lacks " + ", ".join(lacking))
-        return
-    articles = tables["articles"]
-    spans = [seedcheck.Spans(table, text, *(tables[table][c].values for c in (*SPAN_COLUMNS, text)))
-             for table, text in SPAN_TEXT.items()]
-    shown, count = seedcheck.check(seeds, *(articles[c].values for c in SEED_COLUMNS), spans)
-    detail = "; ".join(shown) + (f" (and {count - len(shown)} more)" if count > len(shown) else "")
-    report.add("spans equal their seed text", not count, detail if count else "all spans match")
 
 
 MAX_DOWNLOAD = 1 << 30  # bytes per file; a bigger file is refused rather than filling the disk
