@@ -133,3 +133,20 @@ def test_pandas_imported_after_a_validation_still_works_with_pyarrow():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={"PYTHONPATH": str(ROOT / "scripts"), "PATH": "/usr/bin:/bin"})
     assert run.stdout.strip() == "['a', None] 1", run.stdout + run.stderr
+
+
+def test_a_parquet_file_that_is_not_parquet_fails_parity_with_a_message(package):
+    (package / "data" / "parquet" / "events.parquet").write_bytes(b"not parquet at all")
+    _rehash(package)
+    report = validate_package(package)
+    assert report.failures() == ["CSV and Parquet hold identical rows and types: differ for events"]
+
+
+def test_a_parquet_cell_that_differs_from_the_csv_fails_parity(package):
+    t = pq.read_table(package / "data" / "parquet" / "quotes.parquet")
+    modes = t.column("quote_mode").to_pylist()
+    modes[-1] = "direct" if modes[-1] != "direct" else "paraphrase"
+    pq.write_table(t.set_column(t.column_names.index("quote_mode"), t.schema.field("quote_mode"), pa.array(modes)),
+                   package / "data" / "parquet" / "quotes.parquet")
+    _rehash(package)
+    assert validate_package(package).failures() == ["CSV and Parquet hold identical rows and types: differ for quotes"]

@@ -290,13 +290,14 @@ def _same_rows(folder: Path, resource: dict[str, Any], cols: dict[str, fastcheck
     try:
         raw = pa.py_buffer(files.read(folder / "data" / "parquet" / f"{resource['name']}.parquet"))
         parquet = pq.ParquetFile(pa.BufferReader(raw))  # no dataset layer: less CPU than read_table
-        if parquet.schema_arrow != schema or parquet.metadata.num_rows != len(next(iter(cols.values())).values):
+        rows = len(next(iter(cols.values())).values) if cols else 0
+        if parquet.schema_arrow != schema or parquet.metadata.num_rows != rows:
             return False
         # One column at a time: only one decoded Parquet column is in memory beside the CSV's.
         return all(cols[f.name].values.type == f.type and
                    parquet.read(columns=[f.name], use_threads=False).column(0).equals(pa.chunked_array([cols[f.name].values]))
                    for f in schema)
-    except (OSError, pa.ArrowInvalid):
+    except (OSError, pa.ArrowException):  # unreadable: not the same rows
         return False
 
 
