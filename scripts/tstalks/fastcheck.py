@@ -147,7 +147,7 @@ def _nulled(text: pa.Array, is_missing: pa.Array) -> pa.Array:
     return pc.if_else(present, text, pa.scalar(None, text.type))
 
 
-def _canonical(text: pa.Array, t: str, f: dict[str, Any]) -> np.ndarray:
+def _canonical(text: pa.Array, t: str) -> np.ndarray:
     """True where the cell is in the form the build writes, so Arrow's parse gives frictionless's value."""
     if t == "integer":
         # Digits only (the common case) is one cheap pass; the regex decides the rest (signs, odd cells).
@@ -190,7 +190,7 @@ def typed_from_text(text: pa.Array, f: dict[str, Any], missing: list[str]) -> Co
                             pc.if_else(pc.is_in(text, value_set=pa.array(FALSE_VALUES)), False, pa.scalar(None, pa.bool_())))
         type_error = ~is_missing & _mask(pc.is_null(values))
         return Column(pc.if_else(present, values, pa.scalar(None, pa.bool_())), type_error)
-    canonical = _canonical(text, t, f) & ~is_missing
+    canonical = _canonical(text, t) & ~is_missing
     if t == "string":  # uri
         values = pc.if_else(pa.array(canonical), text, pa.scalar(None, pa.string()))
     elif t == "date":

@@ -148,15 +148,18 @@ def validate_package(folder: Path, report: Report | None = None, *, stock: bool 
         except (OSError, ValueError, KeyError, TypeError) as exc:
             report.add(f"Schema checks: {name}", False, f"not a data package descriptor: {exc}")
             return report
-    with ThreadPoolExecutor(1) as hasher, ThreadPoolExecutor(1) as spans:
-        return _validate(folder, report, stock, step, descriptors, _Files(descriptors, hasher), spans)
+    with ThreadPoolExecutor(1) as hasher, ThreadPoolExecutor(1) as background:
+        seeds = _SeedCheck(folder / "seeds" / "articles", background)
+        try:
+            return _validate(folder, report, stock, step, descriptors, _Files(descriptors, hasher), seeds)
+        finally:
+            seeds.cancel()  # when another check failed, it is not needed
 
 
 def _validate(folder: Path, report: Report, stock: bool, step: Callable[[str], None],
-              descriptors: dict[Path, dict[str, Any]], files: _Files, background: Executor) -> Report:
+              descriptors: dict[Path, dict[str, Any]], files: _Files, seeds: _SeedCheck) -> Report:
     csv_descriptor, parquet_descriptor = descriptors
     resources = descriptors[csv_descriptor]["resources"]
-    seeds = _SeedCheck(folder / "seeds" / "articles", background)
     parity: dict[str, bool] = {}
 
     def visit(resource: dict[str, Any], cols: dict[str, fastcheck.Column]) -> None:
@@ -187,7 +190,6 @@ def _validate(folder: Path, report: Report, stock: bool, step: Callable[[str], N
         report.add("CSV and Parquet hold identical rows and types", not bad, "differ for " + ", ".join(bad) if bad else "")
         step("spans")
         report.add(SPANS, *seeds.result())
-    seeds.cancel()
     return report
 
 
@@ -199,10 +201,13 @@ class _SeedCheck:
     """The span check (seedcheck.py), started in the background once the articles and every span table are typed."""
 
     def __init__(self, seeds: Path, background: Executor):
-        from .check import SPAN_TEXT  # imports the build's modules; only the span check needs it
+        self.seeds, self.background, self.text = seeds, background, {}
+        self.wanted: dict[str, tuple[str, ...]] = {}
+        if seeds.is_dir():
+            from .check import SPAN_TEXT  # imports the build's modules; only the span check needs it
 
-        self.seeds, self.background, self.text = seeds, background, dict(SPAN_TEXT)
-        self.wanted = {"articles": SEED_COLUMNS, **{t: (*SPAN_COLUMNS, c) for t, c in SPAN_TEXT.items()}} if seeds.is_dir() else {}
+            self.text = dict(SPAN_TEXT)
+            self.wanted = {"articles": SEED_COLUMNS, **{t: (*SPAN_COLUMNS, c) for t, c in SPAN_TEXT.items()}}
         self.columns: dict[str, list[pa.Array]] = {}
         self.future: Future[tuple[list[str], int]] | None = None
         self.stop = threading.Event()
@@ -230,7 +235,7 @@ class _SeedCheck:
         return not count, "; ".join(shown) + (f" (and {count - len(shown)} more)" if count > len(shown) else "") if count else "all spans match"
 
     def cancel(self) -> None:
-        """Not needed after all (another check failed): end it soon."""
+        """End it soon, if still running."""
         self.stop.set()
 
 
