@@ -43,16 +43,12 @@ def check(seeds: Path, article_id: pa.Array, seed_file: pa.Array, seed_sha256: p
     or not UTF-8 (in article order), then spans whose text differs from their seed (by table, then row).
     Spans of such seeds, or of articles not in the table, are not compared (the other checks report them).
     Setting `stop` ends the check early, with a partial answer (for a caller that no longer needs it)."""
-    # All span rows, ordered by the seed they slice, so each batch of seeds meets only its own spans.
-    which = [_indices(t.article_id, article_id) for t in tables]
-    seed_of = np.concatenate([np.zeros(0, np.int64), *which])
-    table_of = np.repeat(np.arange(len(tables)), [len(w) for w in which])
-    row_of = np.concatenate([np.zeros(0, np.int64), *(np.arange(len(w)) for w in which)])
-    start = np.concatenate([np.zeros(0, np.int64), *(_offsets(t.start, 0) for t in tables)])
-    end = np.concatenate([np.zeros(0, np.int64), *(_offsets(t.end, np.iinfo(np.int64).max) for t in tables)])
-    order = np.argsort(seed_of, kind="stable")
-    seed_sorted = seed_of[order]
-
+    # Each table's rows ordered by the seed they slice, so each batch of seeds meets a run of each table's rows.
+    prepared = []
+    for t in tables:
+        seed = _indices(t.article_id, article_id)
+        order = np.argsort(seed, kind="stable")
+        prepared.append((order, seed[order], _offsets(t.start, 0)[order], _offsets(t.end, np.iinfo(np.int64).max)[order]))
     bad_seeds: list[str] = []
     differ: list[list[np.ndarray]] = [[] for _ in tables]
     # One thread reads and hashes the next batch of seeds (system calls and hashing, mostly outside the GIL)
@@ -61,18 +57,22 @@ def check(seeds: Path, article_id: pa.Array, seed_file: pa.Array, seed_sha256: p
         if stop is not None and stop.is_set():
             break
         bad_seeds += problems
-        lo, hi = np.searchsorted(seed_sorted, [first, first + len(lengths)])
-        picked = order[lo:hi]
-        picked = picked[ok[seed_of[picked] - first]]
-        begin, finish = _byte_offsets(buffer, lengths, seed_of[picked] - first, start[picked], end[picked])
-        data = np.frombuffer(buffer, np.uint8)
-        for t, spans in enumerate(tables):
-            mine = np.flatnonzero(table_of[picked] == t)
-            if not len(mine):
+        offsets = _ByteOffsets(buffer, lengths)
+        for t, (order, seed, start, end) in enumerate(prepared):
+            lo, hi = np.searchsorted(seed, [first, first + len(lengths)])
+            rows, local, start_t, end_t = order[lo:hi], seed[lo:hi] - first, start[lo:hi], end[lo:hi]
+            usable = ok[local]
+            if not usable.all():
+                rows, local, start_t, end_t = rows[usable], local[usable], start_t[usable], end_t[usable]
+            if not len(rows):
                 continue
-            rows = row_of[picked[mine]]
-            cut = _views(data, begin[mine], finish[mine] - begin[mine])
-            same = pc.fill_null(pc.equal(cut, pc.cast(spans.text.take(pa.array(rows)), pa.binary_view())), False)
+            begin, finish = offsets.slice(local, start_t, end_t)
+            cut = _views(offsets.data, begin, finish - begin)
+            # Rows in a run (the usual case: rows sorted by a key that starts with the article) need no copy.
+            text = tables[t].text
+            text = text.slice(rows[0], len(rows)) if rows[-1] - rows[0] == len(rows) - 1 and (np.diff(rows) == 1).all() \
+                else text.take(pa.array(rows))
+            same = pc.fill_null(pc.equal(cut, pc.cast(text, pa.binary_view())), False)
             differ[t].append(rows[~np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)])
     shown = bad_seeds[:SHOWN]
     wrong = [np.sort(np.concatenate([np.zeros(0, np.int64), *rows])) for rows in differ]
@@ -192,26 +192,32 @@ def _utf8(buffer: bytes, lengths: np.ndarray, names: list[Any], problems: list[s
     return valid
 
 
-def _byte_offsets(buffer: bytes, lengths: np.ndarray, seed: np.ndarray, start: np.ndarray, end: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Byte offsets in `buffer` of seed_text[start:end] for each span (`seed` indexes the batch's seeds)."""
-    data = np.frombuffer(buffer, np.uint8)
-    first = np.concatenate([[0], np.cumsum(lengths)])
-    # Continuation bytes (0b10xxxxxx) are the bytes that start no code point; as int8 they are below -64.
-    cont = np.flatnonzero(data.view(np.int8) < -64)
-    cont_seed = np.searchsorted(first, cont, side="right") - 1
-    cont_first = np.searchsorted(cont, first)  # index of each seed's first continuation byte
-    # Code points before each continuation byte, in its seed; with the seed in the high bits, one sorted key.
-    keys = (cont_seed << 32) + cont - first[cont_seed] - (np.arange(len(cont)) - cont_first[cont_seed])
+class _ByteOffsets:
+    """Code point offsets into the seeds of a batch, as byte offsets into the batch's buffer."""
 
-    def byte(c: np.ndarray) -> np.ndarray:
-        # Code point c of a seed starts after c lead bytes and the continuation bytes of the c code points before it.
-        return first[seed] + c + np.searchsorted(keys, (seed << 32) + c, side="right") - cont_first[seed]
+    def __init__(self, buffer: bytes, lengths: np.ndarray):
+        self.data = np.frombuffer(buffer, np.uint8)
+        self.first = np.concatenate([[0], np.cumsum(lengths)])  # where each seed starts
+        # Continuation bytes (0b10xxxxxx) are the bytes that start no code point; as int8 they are below -64.
+        cont = np.flatnonzero(self.data.view(np.int8) < -64)
+        self.cont_first = np.searchsorted(cont, self.first)  # index of each seed's first continuation byte
+        cont_seed = np.repeat(np.arange(len(lengths)), np.diff(self.cont_first))
+        # Code points before each continuation byte, in its seed; with the seed in the high bits, one sorted key.
+        self.keys = (cont_seed << 32) + cont - self.first[cont_seed] - (np.arange(len(cont)) - self.cont_first[cont_seed])
+        self.code_points = lengths - np.diff(self.cont_first)
 
-    n = (lengths - np.diff(cont_first))[seed]  # code points
-    start = np.where(start < 0, np.maximum(n + start, 0), np.minimum(start, n))  # Python's slice rules
-    end = np.where(end < 0, np.maximum(n + end, 0), np.minimum(end, n))
-    return byte(start), byte(np.maximum(end, start))
+    def slice(self, seed: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Byte offsets in the buffer of seed_text[start:end] for each span (`seed` indexes the batch's seeds)."""
+        n = self.code_points[seed]
+        start = np.where(start < 0, np.maximum(n + start, 0), np.minimum(start, n))  # Python's slice rules
+        end = np.maximum(np.where(end < 0, np.maximum(n + end, 0), np.minimum(end, n)), start)
+        base = self.first[seed] - self.cont_first[seed]
+
+        def byte(c: np.ndarray) -> np.ndarray:
+            # Code point c starts after c lead bytes and the continuation bytes of the c code points before it.
+            return base + c + np.searchsorted(self.keys, (seed << 32) + c, side="right")
+
+        return byte(start), byte(end)
 
 
 def _views(data: np.ndarray, begin: np.ndarray, length: np.ndarray) -> pa.Array:
@@ -220,13 +226,15 @@ def _views(data: np.ndarray, begin: np.ndarray, length: np.ndarray) -> pa.Array:
     n = len(begin)
     views = np.zeros((n, 16), np.uint8)
     words = views.view(np.int32)
-    words[:, 0] = length
-    inline = np.where(length <= 12, length, 4)  # bytes copied into the view: all of a short one, else the prefix
-    for j in range(12):
-        m = np.flatnonzero(inline > j)
-        if not len(m):
-            break
-        views[m, 4 + j] = data[begin[m] + j]
+    # Bytes copied into the view: all of a short one (at most 12), else the 4-byte prefix.
+    last = len(data) - 1  # no gather reaches past the buffer (when it is empty, every length is 0)
+    for j in range(4 if len(data) else 0):
+        views[:, 4 + j] = np.where(length > j, data[np.minimum(begin + j, last)], 0)
+    short = np.flatnonzero((length > 4) & (length <= 12))
+    for j in range(4, 12):
+        views[short, 4 + j] = np.where(length[short] > j, data[np.minimum(begin[short] + j, last)], 0)
     long = np.flatnonzero(length > 12)
+    words[long, 2] = 0  # buffer 0
     words[long, 3] = begin[long]
+    words[:, 0] = length
     return pa.Array.from_buffers(pa.binary_view(), n, [None, pa.py_buffer(views), pa.py_buffer(data)])
