@@ -70,18 +70,28 @@ def _check(report, what: str):
 
 
 def test_the_copy_is_valid_and_each_resource_file_is_read_once(package, monkeypatch):
+    import builtins
+
+    from tstalks import validate
+
     reads = Counter()
-    real = Path.read_bytes
+    real_read_bytes, real_open = Path.read_bytes, builtins.open
 
-    def counted(self: Path) -> bytes:
+    def read_bytes(self: Path) -> bytes:
         reads[self.resolve()] += 1
-        return real(self)
+        return real_read_bytes(self)
 
-    monkeypatch.setattr(Path, "read_bytes", counted)
+    def opened(file, *args, **kwargs):
+        if not isinstance(file, int):
+            reads[Path(file).resolve()] += 1
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(validate, "open", opened, raising=False)
     report = validate_package(package)
     assert report.valid, report.failures()
     files = [package / "data" / d / f.name for d in ("csv", "parquet") for f in (ROOT / "data" / d).iterdir() if f.suffix != ".json"]
-    assert files and all(reads[f.resolve()] == 1 for f in files), reads
+    assert len(files) == 22 and all(reads[f.resolve()] == 1 for f in files), reads
 
 
 def test_a_changed_parquet_byte_fails_the_hash_check(package):
