@@ -45,8 +45,7 @@ def check(seeds: Path, article_id: pa.Array, seed_file: pa.Array, seed_sha256: p
     Setting `stop` ends the check early, with a partial answer (for a caller that no longer needs it)."""
     # Each table's rows ordered by the seed they slice, so each batch of seeds meets a run of each table's rows.
     prepared = []
-    for t in tables:
-        seed = _indices(t.article_id, article_id)
+    for t, seed in zip(tables, _indices([t.article_id for t in tables], article_id)):
         order = np.argsort(seed, kind="stable")
         prepared.append((order, seed[order], _offsets(t.start, 0)[order], _offsets(t.end, np.iinfo(np.int64).max)[order]))
     bad_seeds: list[str] = []
@@ -140,10 +139,15 @@ def _prefetched(items: Iterator[Any]) -> Iterator[Any]:
         worker.join()
 
 
-def _indices(ids: pa.Array, article_id: pa.Array) -> np.ndarray:
-    """Row of each id in the articles table; -1 for an id that is null or not there."""
-    found = pc.index_in(ids, value_set=article_id, skip_nulls=True)
-    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+def _indices(ids: list[pa.Array], article_id: pa.Array) -> list[np.ndarray]:
+    """Row in the articles table of each id of each array; -1 for an id that is null or not there. One lookup
+    for all arrays: its hash table of the article ids is built once."""
+    try:
+        found = pc.index_in(pa.chunked_array(ids), value_set=article_id, skip_nulls=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # ids of different types: one lookup each
+        found = pa.chunked_array([pc.index_in(i, value_set=article_id, skip_nulls=True) for i in ids], pa.int32())
+    rows = np.asarray(pc.fill_null(found, -1).to_numpy(), dtype=np.int64)
+    return np.split(rows, np.cumsum([len(i) for i in ids])[:-1])
 
 
 def _offsets(values: pa.Array, if_null: int) -> np.ndarray:
