@@ -117,3 +117,23 @@ def test_views_cover_inline_and_referenced_lengths(length):
     data = np.frombuffer(("x" * 5 + "é" * 30).encode(), np.uint8)
     views = seedcheck._views(data, np.array([3]), np.array([length]))
     assert views.to_pylist() == [data[3:3 + length].tobytes()]
+
+
+def test_a_stopped_check_ends_early_and_a_failing_reader_raises(tmp_path, monkeypatch):
+    import threading
+
+    texts = ["x" * 100] * 50
+    ids, files, digests = _seeds(tmp_path, texts)
+    table = seedcheck.Spans("quotes", "quote_text", ids, pa.array([0] * 50), pa.array([1] * 50), pa.array(["y"] * 50))
+    monkeypatch.setattr(seedcheck, "BATCH", 100)  # one seed a batch
+    stop = threading.Event()
+    stop.set()
+    assert seedcheck.check(tmp_path, ids, files, digests, [table], stop) == ([], 0)  # nothing compared
+    assert seedcheck.check(tmp_path, ids, files, digests, [table])[1] == 50
+
+    def broken(*args):
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(seedcheck, "_seed", broken)
+    with pytest.raises(OSError, match="disk on fire"):
+        seedcheck.check(tmp_path, ids, files, digests, [table])

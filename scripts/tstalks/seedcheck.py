@@ -107,25 +107,29 @@ def _batches(seeds: Path, files: list, digests: list) -> Iterator[tuple[int, byt
 
 
 def _prefetched(items: Iterator[Any]) -> Iterator[Any]:
-    """`items`, produced one ahead in another thread (at most two batches in memory)."""
+    """`items`, produced one ahead in another thread (at most three batches in memory: one used, one waiting,
+    one being read)."""
     done = object()
     queue: Queue = Queue(maxsize=1)
     stop = threading.Event()
 
+    def put(item: Any) -> bool:
+        while not stop.is_set():  # a consumer that stopped takes nothing more: do not wait for it
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                pass
+        return False
+
     def produce() -> None:
         try:
             for item in items:
-                while not stop.is_set():
-                    try:
-                        queue.put(item, timeout=0.1)
-                        break
-                    except Full:
-                        pass
-                if stop.is_set():
+                if not put(item):
                     return
-            queue.put(done)
+            put(done)
         except BaseException as exc:  # noqa: BLE001 (handed to the consumer, which raises it)
-            queue.put(exc)
+            put(exc)
 
     worker = threading.Thread(target=produce, daemon=True)
     worker.start()
