@@ -180,7 +180,8 @@ def _validate(folder: Path, report: Report, stock: bool, step: Callable[[str], N
     step("schema checks: datapackage.json")
     # The span check's tables first, so that it can start early, and the largest of them last: the span check
     # then starts before that table's Parquet comparison and runs beside it.
-    ordered = sorted(resources, key=lambda r: (r["name"] not in seeds.wanted, r.get("bytes", 0) if r["name"] in seeds.wanted else 0))
+    ordered = sorted(resources, key=lambda r: (r["name"] not in seeds.wanted,
+                                               r.get("bytes") if r["name"] in seeds.wanted and isinstance(r.get("bytes"), int) else 0))
     tables = _columnar(folder, csv_descriptor, ordered, report, step, files, visit)
     if stock:
         step("frictionless: datapackage.json")
