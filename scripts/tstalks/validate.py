@@ -152,7 +152,8 @@ def validate_package(folder: Path, report: Report | None = None, *, stock: bool 
             report.add(f"{name} exists", False, "missing; run `tstalks build`")
             return report
         try:
-            descriptors[d] = json.loads(d.read_text("utf-8"))
+            # Only the resources are used: the rest (sources: one per article) is let go at once (memory).
+            descriptors[d] = {"resources": json.loads(d.read_text("utf-8"))["resources"]}
             if not all(isinstance(r, dict) and isinstance(r.get("path"), str) and isinstance(r.get("name"), str)
                        for r in descriptors[d]["resources"]):
                 raise ValueError("every resource needs a name and a path")
