@@ -10,11 +10,10 @@ from typing import Callable, Iterator
 
 import click
 
-from . import build as pipeline
 from . import publish
 from .problems import Failed
 from .project import Project, find_root
-from .validate import fetched, validate_package
+from .validate import fetched, skip_pandas, validate_package
 
 
 def _project(root: str | None) -> Project:
@@ -66,6 +65,8 @@ def build(root: str | None, check: bool) -> None:
     matplotlib is installed (the `[figures]` extra), docs/figures/; without it docs/figures/ is left as it is and
     not compared by --check, and the command says so.
     """
+    from . import build as pipeline  # imports every stage: only the commands that build need it
+
     project = _project(root)
     try:
         with _progress("build") as step:
@@ -110,6 +111,7 @@ def validate(descriptor: str | None, root: str | None, stock: bool) -> None:
     reports, resource hashes, CSV/Parquet parity and, where seeds/ is beside the package, every span
     against its seed text. Exit 0 only when valid."""
     location = descriptor or str(_project(root).root)
+    skip_pandas()  # pyarrow would import pandas (0.4 s of CPU) and this process never uses it
     with fetched(location) as folder, _progress("validate") as step:
         report = validate_package(folder, stock=stock, progress=step)
     for what, ok, detail in report.checks:
@@ -192,6 +194,7 @@ def release(root: str | None, dist: str | None) -> None:
     of schemas/package.json, CITATION.cff and CHANGELOG.md disagree, or a published identifier went missing.
     The zip is unpacked and validated before it is written.
     """
+    from . import build as pipeline
     from . import release as releasing
 
     project = _project(root)

@@ -1,0 +1,248 @@
+"""Seeds and spans of a published package, checked in bulk: every seed file has the SHA-256 the articles table
+records, and every span's text equals `seed[span_start:span_end]`, the offsets being Python str (code point)
+offsets into the UTF-8 seed, with Python's slice rules.
+
+No Python runs per span: seeds are read a batch at a time into one buffer; code point offsets become byte
+offsets through the positions of the UTF-8 continuation bytes (an ASCII seed has none); each span becomes an
+Arrow binary view into the buffer, and Arrow compares those with the span texts. Memory stays at one batch of
+seeds plus the span columns, whatever the number of articles.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from queue import Full, Queue
+from typing import Any, Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+BATCH = 16 << 20  # bytes of seed text read before their spans are compared
+READ = 1 << 16
+SHOWN = 10  # problems described in full; the rest are counted
+
+
+@dataclass
+class Spans:
+    """The span columns of one table, and the name of its text column (for messages)."""
+    table: str
+    text_column: str
+    article_id: pa.Array
+    start: pa.Array
+    end: pa.Array
+    text: pa.Array
+
+
+def check(seeds: Path, article_id: pa.Array, seed_file: pa.Array, seed_sha256: pa.Array,
+          tables: list[Spans], stop: threading.Event | None = None) -> tuple[list[str], int]:
+    """(the first problems, described, and how many there are): seeds missing or not of their recorded hash
+    or not UTF-8 (in article order), then spans whose text differs from their seed (by table, then row).
+    Spans of such seeds, or of articles not in the table, are not compared (the other checks report them).
+    Setting `stop` ends the check early, with a partial answer (for a caller that no longer needs it)."""
+    # Each table's rows ordered by the seed they slice, so each batch of seeds meets a run of each table's rows.
+    prepared = []
+    for t, seed in zip(tables, _indices([t.article_id for t in tables], article_id)):
+        order = np.argsort(seed, kind="stable")
+        prepared.append((order, seed[order], _offsets(t.start, 0)[order], _offsets(t.end, np.iinfo(np.int64).max)[order]))
+    bad_seeds: list[str] = []
+    differ: list[list[np.ndarray]] = [[] for _ in tables]
+    # One thread reads and hashes the next batch of seeds (system calls and hashing, mostly outside the GIL)
+    # while this one compares the spans of the current batch.
+    for first, buffer, lengths, ok, problems in _prefetched(_batches(seeds, seed_file.to_pylist(), seed_sha256.to_pylist())):
+        if stop is not None and stop.is_set():
+            break
+        bad_seeds += problems
+        offsets = _ByteOffsets(buffer, lengths)
+        for t, (order, seed, start, end) in enumerate(prepared):
+            lo, hi = np.searchsorted(seed, [first, first + len(lengths)])
+            rows, local, start_t, end_t = order[lo:hi], seed[lo:hi] - first, start[lo:hi], end[lo:hi]
+            usable = ok[local]
+            if not usable.all():
+                rows, local, start_t, end_t = rows[usable], local[usable], start_t[usable], end_t[usable]
+            if not len(rows):
+                continue
+            begin, finish = offsets.slice(local, start_t, end_t)
+            cut = _views(offsets.data, begin, finish - begin)
+            # Rows in a run (the usual case: rows sorted by a key that starts with the article) need no copy.
+            text = tables[t].text
+            text = text.slice(rows[0], len(rows)) if rows[-1] - rows[0] == len(rows) - 1 and (np.diff(rows) == 1).all() \
+                else text.take(pa.array(rows))
+            same = pc.fill_null(pc.equal(cut, pc.cast(text, pa.binary_view())), False)
+            differ[t].append(rows[~np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)])
+    shown = bad_seeds[:SHOWN]
+    wrong = [np.sort(np.concatenate([np.zeros(0, np.int64), *rows])) for rows in differ]
+    for spans, rows in zip(tables, wrong):
+        for row in rows[:SHOWN - len(shown)]:
+            shown.append(f"{spans.table} row with {spans.text_column} '{str(spans.text[int(row)].as_py())[:40]}'")
+    return shown, len(bad_seeds) + sum(map(len, wrong))
+
+
+def _batches(seeds: Path, files: list, digests: list) -> Iterator[tuple[int, bytes, np.ndarray, np.ndarray, list[str]]]:
+    """(index of the first seed, their bytes joined, the length of each, which are usable, problems) for
+    consecutive runs of seeds of about BATCH bytes. An unusable seed (missing, changed, not UTF-8) counts as empty."""
+    dfd = os.open(seeds, os.O_RDONLY)
+    try:
+        k = 0
+        while k < len(files):
+            first, chunks, good, problems, size = k, [], [], [], 0
+            while k < len(files) and (size < BATCH or k == first):
+                raw = _seed(dfd, files[k], digests[k])
+                good.append(raw is not None)
+                if raw is None:
+                    problems.append(f"seed {files[k]} is missing or changed")
+                    raw = b""
+                chunks.append(raw)
+                size += len(raw)
+                k += 1
+            lengths = np.fromiter(map(len, chunks), np.int64, len(chunks))
+            buffer = b"".join(chunks)
+            del chunks
+            yield first, buffer, lengths, np.array(good) & _utf8(buffer, lengths, files[first:k], problems), problems
+    finally:
+        os.close(dfd)
+
+
+def _prefetched(items: Iterator[Any]) -> Iterator[Any]:
+    """`items`, produced one ahead in another thread (at most three batches in memory: one used, one waiting,
+    one being read)."""
+    done = object()
+    queue: Queue = Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():  # a consumer that stopped takes nothing more: do not wait for it
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                pass
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(done)
+        except BaseException as exc:  # noqa: BLE001 (handed to the consumer, which raises it)
+            put(exc)
+
+    worker = threading.Thread(target=produce, daemon=True)
+    worker.start()
+    try:
+        while (item := queue.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
+def _indices(ids: list[pa.Array], article_id: pa.Array) -> list[np.ndarray]:
+    """Row in the articles table of each id of each array; -1 for an id that is null or not there. One lookup
+    for all arrays: its hash table of the article ids is built once."""
+    try:
+        found = pc.index_in(pa.chunked_array(ids), value_set=article_id, skip_nulls=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # ids of different types: one lookup each
+        found = pa.chunked_array([pc.index_in(i, value_set=article_id, skip_nulls=True) for i in ids], pa.int32())
+    rows = np.asarray(pc.fill_null(found, -1).to_numpy(), dtype=np.int64)
+    return np.split(rows, np.cumsum([len(i) for i in ids])[:-1])
+
+
+def _offsets(values: pa.Array, if_null: int) -> np.ndarray:
+    """Offsets as int64; a null one is what Python slicing makes of None (start 0, end the length)."""
+    return np.asarray(pc.fill_null(pc.cast(values, pa.int64()), if_null).to_numpy(zero_copy_only=False))
+
+
+def _seed(dfd: int, name: Any, digest: Any) -> bytes | None:
+    """The seed's bytes, or None when it is missing, of another hash, or too large to check."""
+    try:
+        fd = os.open(name, os.O_RDONLY, dir_fd=dfd)
+    except (OSError, TypeError, ValueError):  # no such file, or a name that is not one (null, NUL byte)
+        return None
+    try:
+        # A read of a regular file returns less than asked only at its end: most seeds take one read.
+        raw = os.read(fd, READ)
+        if len(raw) == READ:
+            parts = [raw]
+            while parts[-1]:
+                parts.append(os.read(fd, 1 << 20))
+            raw = b"".join(parts)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    # Binary views address at most 2 GiB.
+    return raw if hashlib.sha256(raw).hexdigest() == digest and len(raw) < 1 << 31 else None
+
+
+def _utf8(buffer: bytes, lengths: np.ndarray, names: list[Any], problems: list[str]) -> np.ndarray:
+    """Which seeds of the batch are UTF-8 text (Python could not decode the others: no offset into them means anything)."""
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    seeds = pa.Array.from_buffers(pa.large_binary(), len(lengths), [None, pa.py_buffer(offsets), pa.py_buffer(buffer)])
+    try:
+        seeds.cast(pa.large_string())  # Arrow's validation: fast, all or nothing
+        return np.ones(len(lengths), dtype=bool)
+    except pa.ArrowInvalid:
+        pass
+    valid = np.ones(len(lengths), dtype=bool)
+    for i, (a, b) in enumerate(zip(offsets[:-1], offsets[1:])):
+        try:
+            buffer[a:b].decode("utf-8")
+        except UnicodeDecodeError:
+            valid[i] = False
+            problems.append(f"seed {names[i]} is not UTF-8 text")
+    return valid
+
+
+class _ByteOffsets:
+    """Code point offsets into the seeds of a batch, as byte offsets into the batch's buffer."""
+
+    def __init__(self, buffer: bytes, lengths: np.ndarray):
+        self.data = np.frombuffer(buffer, np.uint8)
+        self.first = np.concatenate([[0], np.cumsum(lengths)])  # where each seed starts
+        # Continuation bytes (0b10xxxxxx) are the bytes that start no code point; as int8 they are below -64.
+        cont = np.flatnonzero(self.data.view(np.int8) < -64)
+        self.cont_first = np.searchsorted(cont, self.first)  # index of each seed's first continuation byte
+        cont_seed = np.repeat(np.arange(len(lengths)), np.diff(self.cont_first))
+        # Code points before each continuation byte, in its seed; with the seed in the high bits, one sorted key.
+        self.keys = (cont_seed << 32) + cont - self.first[cont_seed] - (np.arange(len(cont)) - self.cont_first[cont_seed])
+        self.code_points = lengths - np.diff(self.cont_first)
+
+    def slice(self, seed: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Byte offsets in the buffer of seed_text[start:end] for each span (`seed` indexes the batch's seeds)."""
+        n = self.code_points[seed]
+        start = np.where(start < 0, np.maximum(n + start, 0), np.minimum(start, n))  # Python's slice rules
+        end = np.maximum(np.where(end < 0, np.maximum(n + end, 0), np.minimum(end, n)), start)
+        base = self.first[seed] - self.cont_first[seed]
+
+        def byte(c: np.ndarray) -> np.ndarray:
+            # Code point c starts after c lead bytes and the continuation bytes of the c code points before it.
+            return base + c + np.searchsorted(self.keys, (seed << 32) + c, side="right")
+
+        return byte(start), byte(end)
+
+
+def _views(data: np.ndarray, begin: np.ndarray, length: np.ndarray) -> pa.Array:
+    """A binary_view array of data[begin:begin+length] per row: Arrow's 16-byte views (length, then the bytes
+    inline when at most 12, else a 4-byte prefix, buffer 0 and the offset), all over the one buffer."""
+    n = len(begin)
+    views = np.zeros((n, 16), np.uint8)
+    words = views.view(np.int32)
+    # Bytes copied into the view: all of a short one (at most 12), else the 4-byte prefix.
+    last = len(data) - 1  # no gather reaches past the buffer (when it is empty, every length is 0)
+    for j in range(4 if len(data) else 0):
+        views[:, 4 + j] = np.where(length > j, data[np.minimum(begin + j, last)], 0)
+    short = np.flatnonzero((length > 4) & (length <= 12))
+    for j in range(4, 12):
+        views[short, 4 + j] = np.where(length[short] > j, data[np.minimum(begin[short] + j, last)], 0)
+    long = np.flatnonzero(length > 12)
+    words[long, 2] = 0  # buffer 0
+    words[long, 3] = begin[long]
+    words[:, 0] = length
+    return pa.Array.from_buffers(pa.binary_view(), n, [None, pa.py_buffer(views), pa.py_buffer(data)])
