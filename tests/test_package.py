@@ -85,3 +85,16 @@ def test_two_builds_of_the_same_inputs_are_byte_identical(tmp_path):
         outputs.append(snapshot(copy))
     assert outputs[0] == outputs[1]
     assert outputs[0] == snapshot(ROOT)
+
+
+def test_the_descriptors_list_each_article_as_a_source_until_the_corpus_is_large(tmp_path, monkeypatch):
+    from tstalks import build as pipeline, describe
+    from tstalks.project import Project
+
+    root = copy_project(tmp_path)
+    built = json.loads(pipeline.build(Project(root)).files["datapackage.json"])
+    assert len(built["sources"]) == 5 and all(s["title"] and s.get("path", "http").startswith("http") for s in built["sources"])
+    monkeypatch.setattr(describe, "MAX_SOURCES", 4)
+    built = json.loads(pipeline.build(Project(root)).files["datapackage.json"])
+    assert [s["path"] for s in built["sources"]] == ["data/csv/articles.csv"]
+    assert built["sources"][0]["title"].startswith("5 news articles from 5 outlet(s)")

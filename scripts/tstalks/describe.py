@@ -63,8 +63,18 @@ def describe(package: dict[str, Any], sources: list[dict[str, Any]], schemas: di
     return {FORMATS[fmt]["descriptor"]: to_json(descriptor(package, sources, schemas, files, fmt)) for fmt in FORMATS}
 
 
+# Past this many articles the descriptors name the articles table as the list of sources instead of repeating it:
+# at 125,000 articles the list made each descriptor 19 MB, which every reader of the package parses first.
+MAX_SOURCES = 100
+
+
 def sources_of(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The package's `sources`: one per article, from the articles table."""
+    """The package's `sources`: one per article, from the articles table (or, for a large corpus, one pointing
+    to that table)."""
+    if len(articles) > MAX_SOURCES:
+        outlets = sorted({a["outlet"] for a in articles})
+        return [{"title": f"{len(articles)} news articles from {len(outlets)} outlet(s), each listed with its outlet, "
+                          "title and URL in the articles table", "path": "data/csv/articles.csv"}]
     found = []
     for a in sorted(articles, key=lambda r: r["article_id"]):
         source = {"title": f"{a['outlet']}: {a['title'] or a['article_id'] + ' (no headline printed)'}"}
