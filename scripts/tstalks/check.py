@@ -8,17 +8,18 @@ evidence rule, which no schema can state."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pycountry
 
 from . import fastcheck
 from .dates import period_end
 from .problems import Problem
-from .resolve import ArticleText, Row
+
+if TYPE_CHECKING:  # `tstalks validate` imports SPAN_TEXT from here: keep the build's modules out of its start-up
+    from .resolve import ArticleText, Row
 
 # Tables whose rows rest on a span of an article body (discrepancies about article metadata may not).
 SPAN_TEXT = {"quotes": "quote_text", "event_sources": "span_text", "event_participants": "span_text",
@@ -35,6 +36,8 @@ def _problem(row: Row, table: str, message: str, fix: str) -> Problem:
 
 def row_problems(table: str, row: Row, texts: dict[str, ArticleText], cow_iso: dict[int, str]) -> list[Problem]:
     """Spans, dates and state codes of one row. `cow_iso` maps each COW state number to its ISO alpha-3 code."""
+    import pycountry
+
     found: list[Problem] = []
     if table in SPAN_TEXT:
         found += _span(table, row, texts)
@@ -81,6 +84,8 @@ def _dates(table: str, row: Row, texts: dict[str, ArticleText]) -> list[Problem]
 
 
 def _participant(p: Row, cow_iso: dict[int, str]) -> list[Problem]:
+    import pycountry
+
     found = []
     code = p.get("country_code")
     if code and pycountry.countries.get(alpha_3=code) is None:

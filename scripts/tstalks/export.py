@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .resolve import Row
+Row = dict[str, Any]  # as resolve makes them
 
 ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32()}
 # Where each row was coded (file, line, id), carried beside the published columns until export drops them.
