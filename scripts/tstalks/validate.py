@@ -116,7 +116,9 @@ class _PandasWatch:
 
             def exec_module(module: Any) -> None:
                 run(module)
-                getattr(pa.lib, "_pandas_api").version  # pyarrow's look for pandas, which now finds it
+                api = getattr(pa.lib, "_pandas_api", None)  # private: if a pyarrow lacks it, there is nothing to redo
+                if api is not None:
+                    api.version  # pyarrow's look for pandas, which now finds it
 
             spec.loader.exec_module = exec_module  # type: ignore[method-assign]
         return spec
