@@ -162,8 +162,9 @@ def test_without_matplotlib_a_build_leaves_committed_figures_in_place(checkout, 
 
 @needs_matplotlib
 def test_a_corpus_with_more_events_than_a_figure_shows_skips_the_figures(checkout, monkeypatch):
-    events = build.build(Project(checkout)).tables["events"].num_rows
-    assert figures.too_large(build.build(Project(checkout)).tables) is None  # the curated corpus is drawn
+    tables = build.build(Project(checkout)).tables
+    events = tables["events"].num_rows
+    assert figures.too_large(tables) is None  # the curated corpus is drawn
     monkeypatch.setattr(figures, "MAX_EVENTS", events - 1)
     result = CliRunner().invoke(main, ["build", "--root", str(checkout)])
     assert result.exit_code == 0, result.output

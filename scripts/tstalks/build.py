@@ -72,10 +72,11 @@ def build(project: Project, progress: Callable[[str], None] | None = None) -> Bu
     files["data/README.md"] = describe.data_readme(schemas.tables, {n: t.num_rows for n, t in tables.items()})
     files[codebook.PATH] = codebook.codebook(schemas, (project.root / codebook.CONVENTIONS).is_file())
     skipped = {}
+    too_large = figures.too_large(tables)
     if not figures.available():
         skipped[figures.FOLDER] = f"matplotlib is not installed ({figures.INSTALL_HINT}); left as it is and not compared"
-    elif figures.too_large(tables):
-        skipped[figures.FOLDER] = f"{figures.too_large(tables)}; left as it is and not compared"
+    elif too_large:
+        skipped[figures.FOLDER] = f"{too_large}; left as it is and not compared"
     else:
         step("figures")
         files.update(figures.figures(tables, schemas.codelists))

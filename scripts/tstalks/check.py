@@ -116,7 +116,7 @@ def _at(table: pa.Table, i: int, message: str, fix: str) -> Problem:
 
 def table_problems(tables: dict[str, pa.Table], schemas: dict[str, dict[str, Any]]) -> list[Problem]:
     """Constraints, unique fields, primary keys and foreign keys from the Table Schemas, then the evidence rule."""
-    columns = {name: {f["name"]: fastcheck.Column(_single(tables[name][f["name"]]), np.zeros(tables[name].num_rows, bool))
+    columns = {name: {f["name"]: fastcheck.Column(fastcheck.one_array(tables[name][f["name"]]), np.zeros(tables[name].num_rows, bool))
                       for f in schema["fields"]} for name, schema in schemas.items()}
     found: list[Problem] = []
     for name, schema in schemas.items():
@@ -137,11 +137,6 @@ def table_problems(tables: dict[str, pa.Table], schemas: dict[str, dict[str, Any
                              f"add it to the {target} registry, or correct the reference"))
     found += _evidence(tables)
     return found
-
-
-def _single(column: pa.ChunkedArray) -> pa.Array:
-    """The column as one array; export.collect makes one chunk, which is used as it is (no copy)."""
-    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _constraint(table: pa.Table, name: str, f: dict[str, Any], kind: str, limit: Any, i: int) -> Problem:

@@ -83,7 +83,7 @@ def read_csv(source: Path | pa.Buffer, names: list[str]) -> pa.Table:
                                                                null_values=[]))
 
 
-def _array(col: pa.ChunkedArray | pa.Array) -> pa.Array:
+def one_array(col: pa.ChunkedArray | pa.Array) -> pa.Array:
     if isinstance(col, pa.ChunkedArray):
         return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()  # one chunk: no copy
     return col
@@ -416,7 +416,7 @@ def read_resource(folder: Path, resource: dict[str, Any], read: Callable[[Path],
     cols: dict[str, Column] = {}
     missing = schema.get("missingValues", [""])
     for f in schema["fields"]:
-        arr = _array(columns.pop(f["name"]))
+        arr = one_array(columns.pop(f["name"]))
         if parquet:
             col, problem = typed_from_parquet(arr, f)
             if problem:

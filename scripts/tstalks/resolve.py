@@ -6,7 +6,7 @@ problem comes from; keys that start with "_" are never published.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from . import dates, spans
@@ -34,7 +34,6 @@ class ArticleText:
 class Resolution:
     tables: dict[str, list[Row]]
     texts: dict[str, ArticleText]  # by article_id
-    problems: list[Problem] = field(default_factory=list)
 
 
 TABLES = ("articles", "participants", "participant_aliases", "events", "event_sources", "event_participants",
