@@ -29,15 +29,29 @@ DOC = ROOT / "docs" / "performance.md"
 TABLE_START, TABLE_END = "<!-- results:start -->", "<!-- results:end -->"
 
 
+def steal_seconds() -> float | None:
+    """CPU time the hypervisor gave other guests, summed over this machine's cores (Linux /proc/stat): on a
+    virtual machine, a wall time with much steal in it says more about the neighbours than about the program."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")  # cpu user nice system idle iowait irq softirq steal
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def timed(cmd: list[str], timeout: float | None = None) -> dict:
-    """Wall time, peak memory of the child (GNU time) and exit code of one command."""
+    """Wall time, CPU time and peak memory of the child (GNU time), the host's steal time meanwhile, and the
+    exit code of one command."""
+    stolen = steal_seconds()
     start = time.perf_counter()
     proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, timeout=timeout)
     wall = time.perf_counter() - start
+    after = steal_seconds()
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
     cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", proc.stderr))
     return {"seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
             "peak_mb": round(int(peak.group(1)) / 1024) if peak else None,
+            "host_steal_seconds": round(after - stolen, 2) if stolen is not None and after is not None else None,
             "exit": proc.returncode, "tail": (proc.stdout + proc.stderr).strip().splitlines()[-25:-23] if proc.returncode else []}
 
 

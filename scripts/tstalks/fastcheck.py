@@ -394,10 +394,12 @@ def _foreign_key_errors(resources: list[tuple[str, dict[str, Any], dict[str, Col
 # The package
 
 
-def read_resource(folder: Path, resource: dict[str, Any], read: Callable[[Path], bytes] | None = None
+def read_resource(folder: Path, resource: dict[str, Any], read: Callable[[Path], bytes] | None = None,
+                  typed: Callable[[dict[str, Any], dict[str, Column]], None] | None = None
                   ) -> tuple[dict[str, Column], list[Error]]:
-    """Typed columns of one resource and the errors found while typing them. `read` gives a file's bytes
-    (default: read them), so a caller can hash the very bytes that are checked."""
+    """Typed columns of one resource and the errors found while typing and constraint-checking them. `read`
+    gives a file's bytes (default: read them), so a caller can hash the very bytes that are checked;
+    `typed(resource, columns)` sees the typed columns before the constraints are checked."""
     name, schema = resource["name"], resource["schema"]
     names = [f["name"] for f in schema["fields"]]
     path = folder / resource["path"]
@@ -425,7 +427,10 @@ def read_resource(folder: Path, resource: dict[str, Any], read: Callable[[Path],
             col = typed_from_text(arr, f, missing)
         cols[f["name"]] = col
         errors += [Error(name, r, f["name"], "type-error", f'type is "{f["type"]}/default"') for r in _rows(col.type_error)]
-        errors += constraint_errors(name, f, col)
+    if typed:
+        typed(resource, cols)
+    for f in schema["fields"]:
+        errors += constraint_errors(name, f, cols[f["name"]])
     return cols, errors
 
 
@@ -445,8 +450,9 @@ def scan(folder: Path, resources: list[dict[str, Any]], progress: Callable[[str]
          ) -> tuple[list[Error], dict[str, dict[str, Column]]]:
     """(errors, columns kept of each resource that could be read), one resource in memory at a time.
 
-    Each resource is read (with `read`), typed and checked; `visit(resource, columns)` then sees all its
-    typed columns, after which only those foreign keys need are kept, for the checks across resources."""
+    Each resource is read (with `read`) and typed; `visit(resource, columns)` then sees all its typed columns
+    (before they are checked, so that work started there runs beside the checks), after which only those
+    foreign keys need are kept, for the checks across resources."""
     keys = key_fields(resources)
     tables: dict[str, dict[str, Column]] = {}
     errors: list[Error] = []
@@ -454,12 +460,10 @@ def scan(folder: Path, resources: list[dict[str, Any]], progress: Callable[[str]
         name = resource["name"]
         if progress:
             progress(name)
-        cols, found = read_resource(folder, resource, read)
+        cols, found = read_resource(folder, resource, read, visit)
         errors += found
         if cols:
             errors += repeat_errors(name, resource["schema"], cols)
-            if visit:
-                visit(resource, cols)
             tables[name] = {f: c for f, c in cols.items() if f in keys.get(name, ())}
         del cols
     errors += _foreign_key_errors([(r["name"], r["schema"], tables[r["name"]]) for r in resources if r["name"] in tables], tables)
