@@ -137,3 +137,31 @@ def test_a_stopped_check_ends_early_and_a_failing_reader_raises(tmp_path, monkey
     monkeypatch.setattr(seedcheck, "_seed", broken)
     with pytest.raises(OSError, match="disk on fire"):
         seedcheck.check(tmp_path, ids, files, digests, [table])
+
+
+def test_a_reader_started_before_the_spans_are_known_gives_the_same_answer(tmp_path, monkeypatch):
+    """`tstalks validate` starts reading the seeds once the articles table is typed, before the span tables are."""
+    texts = ["Şam “talks”", "plain", "中文 text"]
+    ids, files, digests = _seeds(tmp_path, texts)
+    table = seedcheck.Spans("quotes", "quote_text", pa.array(["a0", "a1", "a2"]), pa.array([0, 0, 3]), pa.array([3, 5, 7]),
+                            pa.array(["Şam", "plaix", "text"]))
+    monkeypatch.setattr(seedcheck, "BATCH", 1)  # one seed a batch
+    reader = seedcheck.SeedBatches(tmp_path, files, digests)
+    assert seedcheck.check(tmp_path, ids, files, digests, [table], reader=reader) == (["quotes row with quote_text 'plaix'"], 1)
+    assert seedcheck.check(tmp_path, ids, files, digests, [table]) == (["quotes row with quote_text 'plaix'"], 1)
+
+
+def test_the_early_reader_reads_at_most_its_read_ahead_and_stops_when_closed(tmp_path, monkeypatch):
+    import time
+
+    ids, files, digests = _seeds(tmp_path, ["x" * 10] * 40)
+    opened = []
+    real = seedcheck._seed
+    monkeypatch.setattr(seedcheck, "_seed", lambda dfd, name, digest: opened.append(name) or real(dfd, name, digest))
+    monkeypatch.setattr(seedcheck, "BATCH", 10)  # one seed a batch
+    monkeypatch.setattr(seedcheck, "AHEAD", 30)  # three batches waiting
+    reader = seedcheck.SeedBatches(tmp_path, files, digests)
+    time.sleep(0.5)  # nothing consumes: the reader fills its queue and waits
+    assert 3 <= len(opened) <= 5  # three waiting, one held by the reader, perhaps one being read
+    reader.close()
+    assert not reader.worker.is_alive() and len(opened) <= 5

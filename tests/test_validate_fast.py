@@ -160,3 +160,22 @@ def test_a_parquet_cell_that_differs_from_the_csv_fails_parity(package):
                    package / "data" / "parquet" / "quotes.parquet")
     _rehash(package)
     assert validate_package(package).failures() == ["CSV and Parquet hold identical rows and types: differ for quotes"]
+
+
+def test_a_package_lacking_a_span_table_says_so_and_the_seed_reader_stops(package, monkeypatch):
+    """The seeds are read from the moment the articles are typed; if the span check can never start, the
+    validation still ends, naming what is missing, and leaves no reader waiting."""
+    import threading
+
+    from tstalks import seedcheck
+
+    monkeypatch.setattr(seedcheck, "BATCH", 1)  # one seed a batch, one batch ahead: the reader must be told to stop
+    monkeypatch.setattr(seedcheck, "AHEAD", 1)
+
+    descriptor = json.loads((package / "datapackage.json").read_text("utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "discrepancy_values"]
+    (package / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
+    before = threading.active_count()
+    report = validate_package(package)
+    assert any(what == SPANS and not ok and "discrepancy_values" in detail for what, ok, detail in report.checks)
+    assert threading.active_count() == before

@@ -15,13 +15,14 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Full, Queue
-from typing import Any, Iterator
+from typing import Any, Generator, Iterator
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 BATCH = 16 << 20  # bytes of seed text read before their spans are compared
+AHEAD = 128 << 20  # bytes of seed text read and waiting for their spans, at most
 READ = 1 << 16
 SHOWN = 10  # problems described in full; the rest are counted
 
@@ -38,11 +39,13 @@ class Spans:
 
 
 def check(seeds: Path, article_id: pa.Array, seed_file: pa.Array, seed_sha256: pa.Array,
-          tables: list[Spans], stop: threading.Event | None = None) -> tuple[list[str], int]:
+          tables: list[Spans], stop: threading.Event | None = None, reader: SeedBatches | None = None
+          ) -> tuple[list[str], int]:
     """(the first problems, described, and how many there are): seeds missing or not of their recorded hash
     or not UTF-8 (in article order), then spans whose text differs from their seed (by table, then row).
     Spans of such seeds, or of articles not in the table, are not compared (the other checks report them).
-    Setting `stop` ends the check early, with a partial answer (for a caller that no longer needs it)."""
+    Setting `stop` ends the check early, with a partial answer (for a caller that no longer needs it).
+    `reader` is the seeds' reader if one was started earlier (`SeedBatches(seeds, seed_file, seed_sha256)`)."""
     # Each table's rows ordered by the seed they slice, so each batch of seeds meets a run of each table's rows.
     prepared = []
     for t, seed in zip(tables, _indices([t.article_id for t in tables], article_id)):
@@ -50,10 +53,12 @@ def check(seeds: Path, article_id: pa.Array, seed_file: pa.Array, seed_sha256: p
         prepared.append((order, seed[order], _offsets(t.start, 0)[order], _offsets(t.end, np.iinfo(np.int64).max)[order]))
     bad_seeds: list[str] = []
     differ: list[list[np.ndarray]] = [[] for _ in tables]
-    # One thread reads and hashes the next batch of seeds (system calls and hashing, mostly outside the GIL)
-    # while this one compares the spans of the current batch.
-    for first, buffer, lengths, ok, problems in _prefetched(_batches(seeds, seed_file.to_pylist(), seed_sha256.to_pylist())):
+    # Another thread reads and hashes the seeds (system calls and hashing, mostly outside the GIL) while this
+    # one compares the spans of the batches read.
+    reader = reader or SeedBatches(seeds, seed_file, seed_sha256)
+    for first, buffer, lengths, ok, problems in reader:
         if stop is not None and stop.is_set():
+            reader.close()
             break
         bad_seeds += problems
         offsets = _ByteOffsets(buffer, lengths)
@@ -106,41 +111,54 @@ def _batches(seeds: Path, files: list, digests: list) -> Iterator[tuple[int, byt
         os.close(dfd)
 
 
-def _prefetched(items: Iterator[Any]) -> Iterator[Any]:
-    """`items`, produced one ahead in another thread (at most three batches in memory: one used, one waiting,
-    one being read)."""
-    done = object()
-    queue: Queue = Queue(maxsize=1)
-    stop = threading.Event()
+class SeedBatches:
+    """The batches of `_batches`, read by a thread of their own from the moment this is made, up to AHEAD bytes
+    ahead of the batch being compared: a caller that has the articles table but not yet the span tables
+    starts it early, and by the time the spans come, the first seeds are read and hashed."""
 
-    def put(item: Any) -> bool:
-        while not stop.is_set():  # a consumer that stopped takes nothing more: do not wait for it
+    def __init__(self, seeds: Path, seed_file: pa.Array, seed_sha256: pa.Array):
+        self.queue: Queue = Queue(maxsize=max(1, AHEAD // BATCH))
+        self.stopped = threading.Event()
+        items = _batches(seeds, seed_file.to_pylist(), seed_sha256.to_pylist())
+        self.worker = threading.Thread(target=self._produce, args=(items,), daemon=True)
+        self.worker.start()
+
+    def _put(self, item: Any) -> bool:
+        while not self.stopped.is_set():  # a consumer that stopped takes nothing more: do not wait for it
             try:
-                queue.put(item, timeout=0.1)
+                self.queue.put(item, timeout=0.1)
                 return True
             except Full:
                 pass
         return False
 
-    def produce() -> None:
+    def _produce(self, items: Generator[Any, None, None]) -> None:
         try:
             for item in items:
-                if not put(item):
+                if not self._put(item):
                     return
-            put(done)
+            self._put(_DONE)
         except BaseException as exc:  # noqa: BLE001 (handed to the consumer, which raises it)
-            put(exc)
+            self._put(exc)
+        finally:
+            items.close()  # closes the seeds' folder
 
-    worker = threading.Thread(target=produce, daemon=True)
-    worker.start()
-    try:
-        while (item := queue.get()) is not done:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        worker.join()
+    def __iter__(self) -> Iterator[tuple[int, bytes, np.ndarray, np.ndarray, list[str]]]:
+        try:
+            while (item := self.queue.get()) is not _DONE:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop reading (the reader ends within a batch) and wait for it."""
+        self.stopped.set()
+        self.worker.join()
+
+
+_DONE = object()
 
 
 def _indices(ids: list[pa.Array], article_id: pa.Array) -> list[np.ndarray]:

@@ -200,9 +200,10 @@ def _validate(folder: Path, report: Report, stock: bool, step: Callable[[str], N
         parity[resource["name"]] = _same_rows(folder, resource, cols, files)
 
     step("schema checks: datapackage.json")
-    # The span check's tables first, so that it can start early, and the largest of them last: the span check
-    # then starts before that table's Parquet comparison and runs beside it.
-    ordered = sorted(resources, key=lambda r: (r["name"] not in seeds.wanted,
+    # The span check's tables first, so that it can start early: the articles (the seeds are read from then on),
+    # then the span tables, the largest last; the span check then starts before that table's constraint checks
+    # and Parquet comparison, and runs beside them.
+    ordered = sorted(resources, key=lambda r: (r["name"] not in seeds.wanted, r["name"] != "articles",
                                                r.get("bytes") if r["name"] in seeds.wanted and isinstance(r.get("bytes"), int) else 0))
     tables = _columnar(folder, csv_descriptor, ordered, report, step, files, visit)
     if stock:
@@ -245,17 +246,21 @@ class _SeedCheck:
             self.wanted = {"articles": SEED_COLUMNS, **{t: (*SPAN_COLUMNS, c) for t, c in SPAN_TEXT.items()}}
         self.columns: dict[str, list[pa.Array]] = {}
         self.future: Future[tuple[list[str], int]] | None = None
+        self.reader: Any = None  # seedcheck.SeedBatches, once the articles table is typed
         self.stop = threading.Event()
 
     def visit(self, name: str, cols: dict[str, fastcheck.Column]) -> None:
         if name not in self.wanted or any(c not in cols for c in self.wanted[name]):
             return
         self.columns[name] = [cols[c].values for c in self.wanted[name]]
-        if len(self.columns) == len(self.wanted):
-            from . import seedcheck
+        from . import seedcheck
 
+        if name == "articles":  # the seeds can be read and hashed while the span tables are typed
+            self.reader = seedcheck.SeedBatches(self.seeds, *self.columns["articles"][1:])
+        if len(self.columns) == len(self.wanted):
             spans = [seedcheck.Spans(t, c, *self.columns[t]) for t, c in self.text.items()]
-            self.future = self.background.submit(seedcheck.check, self.seeds, *self.columns["articles"], spans, self.stop)
+            self.future = self.background.submit(seedcheck.check, self.seeds, *self.columns["articles"], spans, self.stop,
+                                                 self.reader)
 
     def result(self) -> tuple[bool, str]:
         if not self.wanted:
@@ -270,8 +275,10 @@ class _SeedCheck:
         return not count, "; ".join(shown) + (f" (and {count - len(shown)} more)" if count > len(shown) else "") if count else "all spans match"
 
     def cancel(self) -> None:
-        """End it soon, if still running."""
+        """End it soon, if still running (and the reading of seeds, should the check never have started)."""
         self.stop.set()
+        if self.reader is not None and self.future is None:
+            self.reader.close()
 
 
 def _columnar(folder: Path, descriptor: Path, resources: list[dict[str, Any]], report: Report, step: Callable[[str], None],
