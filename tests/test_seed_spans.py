@@ -161,7 +161,26 @@ def test_the_early_reader_reads_at_most_its_read_ahead_and_stops_when_closed(tmp
     monkeypatch.setattr(seedcheck, "BATCH", 10)  # one seed a batch
     monkeypatch.setattr(seedcheck, "AHEAD", 30)  # three batches waiting
     reader = seedcheck.SeedBatches(tmp_path, files, digests)
-    time.sleep(0.5)  # nothing consumes: the reader fills its queue and waits
+    deadline = time.monotonic() + 10
+    while len(opened) < 3 and time.monotonic() < deadline:  # nothing consumes: the reader fills its queue...
+        time.sleep(0.01)
+    time.sleep(0.3)  # ...and then waits
     assert 3 <= len(opened) <= 5  # three waiting, one held by the reader, perhaps one being read
     reader.close()
     assert not reader.worker.is_alive() and len(opened) <= 5
+
+
+def test_a_check_that_fails_before_comparing_stops_the_reader_it_was_given(tmp_path, monkeypatch):
+    ids, files, digests = _seeds(tmp_path, ["x" * 10] * 20)
+    table = seedcheck.Spans("quotes", "quote_text", ids, pa.array([0] * 20), pa.array([1] * 20), pa.array(["x"] * 20))
+    monkeypatch.setattr(seedcheck, "BATCH", 1)
+    monkeypatch.setattr(seedcheck, "AHEAD", 1)  # the reader waits on a full queue until told to stop
+
+    def broken(*args):
+        raise pa.ArrowInvalid("columns of unexpected types")
+
+    monkeypatch.setattr(seedcheck, "_indices", broken)
+    reader = seedcheck.SeedBatches(tmp_path, files, digests)
+    with pytest.raises(pa.ArrowInvalid):
+        seedcheck.check(tmp_path, ids, files, digests, [table], reader=reader)
+    assert not reader.worker.is_alive()

@@ -14,7 +14,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from queue import Full, Queue
+from queue import Empty, Full, Queue
 from typing import Any, Generator, Iterator
 
 import numpy as np
@@ -46,6 +46,17 @@ def check(seeds: Path, article_id: pa.Array, seed_file: pa.Array, seed_sha256: p
     Spans of such seeds, or of articles not in the table, are not compared (the other checks report them).
     Setting `stop` ends the check early, with a partial answer (for a caller that no longer needs it).
     `reader` is the seeds' reader if one was started earlier (`SeedBatches(seeds, seed_file, seed_sha256)`)."""
+    # Another thread reads and hashes the seeds (system calls and hashing, mostly outside the GIL) while this
+    # one compares the spans of the batches read.
+    reader = reader or SeedBatches(seeds, seed_file, seed_sha256)
+    try:
+        return _compare(reader, article_id, tables, stop)
+    finally:
+        reader.close()  # however this ends, the reader stops
+
+
+def _compare(reader: SeedBatches, article_id: pa.Array, tables: list[Spans], stop: threading.Event | None
+             ) -> tuple[list[str], int]:
     # Each table's rows ordered by the seed they slice, so each batch of seeds meets a run of each table's rows.
     prepared = []
     for t, seed in zip(tables, _indices([t.article_id for t in tables], article_id)):
@@ -53,12 +64,8 @@ def check(seeds: Path, article_id: pa.Array, seed_file: pa.Array, seed_sha256: p
         prepared.append((order, seed[order], _offsets(t.start, 0)[order], _offsets(t.end, np.iinfo(np.int64).max)[order]))
     bad_seeds: list[str] = []
     differ: list[list[np.ndarray]] = [[] for _ in tables]
-    # Another thread reads and hashes the seeds (system calls and hashing, mostly outside the GIL) while this
-    # one compares the spans of the batches read.
-    reader = reader or SeedBatches(seeds, seed_file, seed_sha256)
     for first, buffer, lengths, ok, problems in reader:
         if stop is not None and stop.is_set():
-            reader.close()
             break
         bad_seeds += problems
         offsets = _ByteOffsets(buffer, lengths)
@@ -145,7 +152,15 @@ class SeedBatches:
 
     def __iter__(self) -> Iterator[tuple[int, bytes, np.ndarray, np.ndarray, list[str]]]:
         try:
-            while (item := self.queue.get()) is not _DONE:
+            while True:
+                try:
+                    item = self.queue.get(timeout=0.1)
+                except Empty:
+                    if self.stopped.is_set():  # closed elsewhere: nothing more comes
+                        return
+                    continue
+                if item is _DONE:
+                    return
                 if isinstance(item, BaseException):
                     raise item
                 yield item

@@ -275,9 +275,9 @@ class _SeedCheck:
         return not count, "; ".join(shown) + (f" (and {count - len(shown)} more)" if count > len(shown) else "") if count else "all spans match"
 
     def cancel(self) -> None:
-        """End it soon, if still running (and the reading of seeds, should the check never have started)."""
+        """End it soon, if still running, and the reading of seeds (also when the check never started)."""
         self.stop.set()
-        if self.reader is not None and self.future is None:
+        if self.reader is not None:
             self.reader.close()
 
 
