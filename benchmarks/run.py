@@ -97,15 +97,16 @@ def measure(n: int, work: Path, frictionless_timeout: float, previous: dict | No
     result["load_quotes"] = {"csv_seconds": best_of(lambda: pd.read_csv(quotes_csv, keep_default_na=False)),
                              "parquet_seconds": best_of(lambda: pd.read_parquet(quotes_pq)),
                              "csv_bytes": quotes_csv.stat().st_size, "parquet_bytes": quotes_pq.stat().st_size,
-                             **ceiling(pd, quotes_pq, work)}
+                             **ceiling(quotes_pq, work)}
     result["bytes_all_tables"] = {fmt: sum(p.stat().st_size for p in (folder / "data" / fmt).glob(f"*.{fmt}"))
                                   for fmt in ("csv", "parquet")}
     return result
 
 
-def ceiling(pd, published: Path, work: Path) -> dict:
+def ceiling(published: Path, work: Path) -> dict:
     """The same table written for read speed alone (no compression, no dictionary, plain encodings, so larger
     than its CSV) and loaded the same way: what no choice of Parquet settings can beat here."""
+    import pandas as pd
     import pyarrow.parquet as pq
 
     fastest = work / "quotes-uncompressed.parquet"

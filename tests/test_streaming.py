@@ -77,4 +77,3 @@ def test_a_registry_that_is_not_a_mapping_is_refused(tmp_path):
     with pytest.raises(Failed) as failed:
         pipeline.build(Project(root))
     assert any(p.file == "seeds/codings/events.yaml" and "object" in p.message for p in failed.value.problems)
-

@@ -22,12 +22,15 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import fastcheck
+
+if TYPE_CHECKING:
+    from .seedcheck import SeedBatches
 
 PARQUET_DESCRIPTOR = "data/parquet/datapackage.json"
 SEED_COLUMNS = ("article_id", "seed_file", "seed_sha256")
@@ -246,7 +249,7 @@ class _SeedCheck:
             self.wanted = {"articles": SEED_COLUMNS, **{t: (*SPAN_COLUMNS, c) for t, c in SPAN_TEXT.items()}}
         self.columns: dict[str, list[pa.Array]] = {}
         self.future: Future[tuple[list[str], int]] | None = None
-        self.reader: Any = None  # seedcheck.SeedBatches, once the articles table is typed
+        self.reader: SeedBatches | None = None  # once the articles table is typed
         self.stop = threading.Event()
 
     def visit(self, name: str, cols: dict[str, fastcheck.Column]) -> None:
