@@ -24,8 +24,7 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from tstalks import spans
-from tstalks.load import sha256
+from tstalks.core import sha256, spans
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO / "schemas"

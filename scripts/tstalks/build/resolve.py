@@ -1,0 +1,404 @@
+"""Resolve stage: curated codings + seed texts -> table rows, with spans located and dates resolved.
+
+Which column takes which coding key is written once, in each Table Schema (`tstalks.coding`); this stage fills
+in the rest (`tstalks.built`: spans, resolved dates, the article a row belongs to) and `Rows` makes each row
+from both, so a column the schema adds without a source is an error, not a column of nulls.
+
+Every row carries `_origin` (file, line, id) so later stages can say where a problem comes from; keys that start
+with "_" are never published.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+from ..core import dates, spans
+from ..core.problems import Failed, Problem
+from ..core.schemas import Role, Schemas
+from ..core.vocab import ArticleDateSource as SOURCE
+from ..core.vocab import DateResolution as RESOLUTION
+from .codings import CodingFile, Codings, Entry, Seed
+from .drafts import draft_problems
+
+Row = dict[str, Any]
+DataPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """What later stages need to know of an article's text."""
+
+    article_id: str
+    seed: Seed
+    body_start: int
+    body_end: int
+    published: dt.date | None
+    published_precision: str | None
+    uncoded: tuple[spans.Span, ...] = ()
+
+
+@dataclass
+class Resolution:
+    tables: dict[str, list[Row]]
+    texts: dict[str, ArticleText]  # by article_id
+
+
+Getter = Callable[[Any, Any], Any]
+
+
+def _getter(path: str) -> Getter:
+    """Reads a coding source: a dotted key path of the item, `../key` of its parent, `.` the item itself."""
+    if path == ".":
+        return lambda item, parent: item
+    if path.startswith("../"):
+        key = path[3:]
+        return lambda item, parent: parent.get(key)
+    keys = path.split(".")
+    if len(keys) == 1:
+        return lambda item, parent: item.get(path)
+
+    def nested(item: Any, parent: Any) -> Any:
+        for key in keys:
+            item = item.get(key) if isinstance(item, dict) else None
+        return item
+
+    return nested
+
+
+class Rows:
+    """Makes each table's rows from its Table Schema's sources: coding keys read from the item, the built columns
+    handed in. A schema field with neither source, or a built column the stage does not hand in, is refused."""
+
+    def __init__(self, roles: dict[str, Role]):
+        self.columns: dict[str, list[tuple[str, Getter | None]]] = {}
+        self.built: dict[str, frozenset[str]] = {}
+        for table, role in roles.items():
+            missing = [c for c, s in role.sources.items() if (s.coding is None) == (s.built is None)]
+            if missing:
+                raise Failed([Problem(f"schemas/tables/{table}.json", None, f"fields/{c}", "the field says neither "
+                              "where its value is coded (tstalks.coding) nor how the build makes it (tstalks.built)",
+                              "give it exactly one of the two") for c in missing])
+            self.columns[table] = [(c, _getter(s.coding) if s.coding is not None else None) for c, s in role.sources.items()]
+            self.built[table] = frozenset(c for c, s in role.sources.items() if s.built is not None)
+
+    def row(self, table: str, item: Any, origin: tuple[str, int | None, str], parent: Any = None, **built: Any) -> Row:
+        if built.keys() != self.built[table]:
+            raise RuntimeError(f"{table}: the resolve stage makes {sorted(built)}, the schema builds {sorted(self.built[table])}")
+        row = {c: built[c] if get is None else get(item, parent) for c, get in self.columns[table]}
+        row["_origin"] = origin
+        return row
+
+
+class _Context:
+    def __init__(self, problems: list[Problem], rows: Rows) -> None:
+        self.problems = problems
+        self.make = rows.row
+
+    def problem(self, coding: CodingFile, path: DataPath, where: str, message: str, fix: str) -> None:
+        self.problems.append(Problem(coding.path, coding.line(*path), where, message, fix))
+
+    def locate(self, coding: CodingFile, path: DataPath, where: str, text: ArticleText,
+               spec: dict[str, Any], key: str = "text", whole: bool = False) -> spans.Span | None:
+        start, end = (0, len(text.seed.text)) if whole else (text.body_start, text.body_end)
+        region = f"seed {text.seed.file}" if whole else f"the body of {text.seed.file}"
+        try:
+            return spans.locate(text.seed.text, spec[key], start, end, spec.get("occurrence"), region)
+        except spans.SpanError as exc:
+            self.problem(coding, path + (key,), where, exc.message, exc.fix)
+            return None
+
+
+def resolve(codings: Codings, allow_drafts: bool = False) -> Resolution:
+    """Turn codings into table rows; raise Failed listing every problem found, and every unconfirmed draft item
+    unless `allow_drafts` (the curation assistant reads the registries while drafts are pending)."""
+    problems: list[Problem] = []
+    tables: dict[str, list[Row]] = {name: [] for name in codings.schemas.roles}
+    texts: dict[str, ArticleText] = {}
+    for name, row in rows(codings.schemas, codings.articles, codings.entries, codings.seeds.get, texts, problems,
+                          allow_drafts):
+        tables[name].append(row)
+    if problems:
+        raise Failed(problems)
+    return Resolution(tables, texts)
+
+
+def rows(schemas: Schemas, articles: Iterable[CodingFile], entries: Callable[[str], Iterable[Entry]],
+         seed_of: Callable[[str], Seed | None], texts: dict[str, ArticleText], problems: list[Problem],
+         allow_drafts: bool = False) -> Iterator[tuple[str, Row]]:
+    """Every row the codings give, as (table, row): each article with its links, one article at a time, then the
+    registries entry by entry, in publication order (their dates and discrepancy values point into articles, so
+    articles come first). Fills `texts` by article id as it goes; problems go to `problems`. Nothing here holds
+    the whole corpus."""
+    ctx = _Context(problems, Rows(schemas.roles))
+    for coding in articles:
+        if not allow_drafts:
+            problems.extend(draft_problems(coding.path, coding.data, coding.line))
+        row, text = _article(ctx, coding, seed_of)
+        if row and text:
+            texts[row["article_id"]] = text
+            yield "articles", row
+            yield from _article_links(ctx, coding, text)
+    event_dates: dict[str, tuple[dt.date | None, str | None]] = {}
+    for kind in schemas.registries:
+        resolve_entry = _REGISTRIES[kind]
+        for i, entry, reg in entries(kind):
+            yield from resolve_entry(ctx, reg, i, entry, texts, event_dates)
+
+
+def _origin(coding: CodingFile, path: DataPath, where: str) -> tuple[str, int | None, str]:
+    return (coding.path, coding.line(*path), where)
+
+
+def _article(ctx: _Context, coding: CodingFile, seed_of: Callable[[str], Seed | None]
+             ) -> tuple[Row | None, ArticleText | None]:
+    d = coding.data
+    aid = d["article"]
+    seed = _pinned_seed(ctx, coding, seed_of)
+    if seed is None:
+        return None, None
+    whole = ArticleText(aid, seed, 0, len(seed.text), None, None)
+    first = ctx.locate(coding, ("body", "first"), aid, whole, d["body"]["first"], whole=True)
+    last = ctx.locate(coding, ("body", "last"), aid, whole, d["body"]["last"], whole=True)
+    if not first or not last:
+        return None, None
+    if last.end <= first.start:
+        ctx.problem(coding, ("body",), aid, "the body's last words come before its first words",
+                    "check body.first and body.last (add 'occurrence' if they repeat)")
+        return None, None
+    body = ArticleText(aid, seed, first.start, last.end, None, None)
+    for key in ("title", "byline", "url"):
+        if d.get(key) is not None:
+            ctx.locate(coding, (), aid, whole, d, key=key, whole=True)
+    if d.get("dateline") is not None:
+        ctx.locate(coding, (), aid, body, d, key="dateline")
+    published, precision, _ = _published(ctx, coding, whole)
+    row = ctx.make("articles", d, _origin(coding, (), aid),
+                   title=" ".join(d["title"].split()) if d.get("title") else None,
+                   published_date=published, published_date_precision=precision,
+                   body_start=first.start, body_end=last.end, word_count=len(seed.text[first.start:last.end].split()))
+    uncoded = []
+    for i, u in enumerate(d.get("uncoded", [])):
+        span = ctx.locate(coding, ("uncoded", i), aid, body, u)
+        if span:
+            uncoded.append(span)
+    return row, ArticleText(aid, seed, first.start, last.end, published, precision, tuple(uncoded))
+
+
+def _pinned_seed(ctx: _Context, coding: CodingFile, seed_of: Callable[[str], Seed | None]) -> Seed | None:
+    """The coding's seed, when it is there with the SHA-256 the coding pins."""
+    d = coding.data
+    aid = d["article"]
+    seed = seed_of(d["seed"]["file"])
+    if seed is None:
+        ctx.problem(coding, ("seed", "file"), aid, f"seed file {d['seed']['file']} is not in seeds/articles/",
+                    "add the raw text with `tstalks add`, or correct the file name")
+        return None
+    if seed.sha256 != d["seed"]["sha256"]:
+        ctx.problem(coding, ("seed", "sha256"), aid,
+                    f"seed {seed.file} has SHA-256 {seed.sha256}, but this coding pins {d['seed']['sha256']}: the seed changed",
+                    "seeds are never edited: restore the file as received (git checkout -- seeds/articles/); "
+                    "a new version of an article is a new seed, added with `tstalks add`")
+        return None
+    return seed
+
+
+Date = tuple[dt.date | None, str | None, str | None]
+NO_DATE: Date = (None, None, None)
+
+
+def _published(ctx: _Context, coding: CodingFile, whole: ArticleText) -> Date:
+    p = coding.data["published"]
+    source = p["source"]
+    if source in (SOURCE.PRINTED, SOURCE.PRINTED_UPDATE, SOURCE.URL):
+        return _printed(ctx, coding, whole, p)
+    aid = coding.data["article"]
+    path = ("published",)
+    if source == SOURCE.INFERRED:
+        if "value" not in p or "note" not in p:
+            ctx.problem(coding, path, aid, "an inferred date needs a 'value' and a 'note' with the reasoning", "add them")
+            return NO_DATE
+        try:
+            value, precision = dates.parse_value(p["value"])
+        except dates.DateError as exc:
+            ctx.problem(coding, path + ("value",), aid, exc.message, exc.fix)
+            return NO_DATE
+        return value, precision, RESOLUTION.INFERRED
+    if "note" not in p or "value" in p or "expression" in p:  # unknown
+        ctx.problem(coding, path, aid, "an unknown date takes no value or expression, and a 'note' saying what the text does establish",
+                    "remove 'value'/'expression' and add a 'note'")
+    return NO_DATE
+
+
+def _printed(ctx: _Context, coding: CodingFile, whole: ArticleText, p: dict[str, Any]) -> Date:
+    """A publication date read from words of the page: a printed date, or a dated URL printed there."""
+    aid, source, path = coding.data["article"], p["source"], ("published",)
+    if "expression" not in p or "value" in p:
+        ctx.problem(coding, path, aid, f"source '{source}' needs the printed 'expression' and no 'value'",
+                    "copy the date (or the URL) as printed into 'expression'")
+        return NO_DATE
+    if not ctx.locate(coding, path, aid, whole, p, key="expression", whole=True):
+        return NO_DATE
+    try:
+        r = dates.resolve(p["expression"], None, None)
+    except dates.DateError as exc:
+        ctx.problem(coding, path + ("expression",), aid, exc.message, exc.fix)
+        return NO_DATE
+    if (source == SOURCE.URL) != (r.resolution == RESOLUTION.URL_PATH):
+        ctx.problem(coding, path + ("expression",), aid,
+                    f"source '{source}' does not fit the expression, which resolves by rule '{r.resolution}'",
+                    "use source 'url' for a URL with /YYYY/MM/DD/, 'printed' for a printed date")
+        return NO_DATE
+    return r.date, r.precision, r.resolution
+
+
+def _participant(ctx: _Context, reg: CodingFile, i: int, p: dict[str, Any], texts: dict[str, ArticleText],
+                 event_dates: dict[str, tuple[dt.date | None, str | None]]) -> Iterator[tuple[str, Row]]:
+    yield "participants", ctx.make("participants", p, _origin(reg, ("participants", i), p["id"]))
+
+
+def _date_fields(ctx: _Context, reg: CodingFile, path: DataPath, where: str, spec: dict[str, Any] | None,
+                 texts: dict[str, ArticleText], event_date: tuple[dt.date | None, str | None] | None = None
+                 ) -> tuple[dt.date | None, str | None, dict[str, Any]]:
+    """(date, precision, provenance columns) for one date spec of a registry entry."""
+    none: dict[str, Any] = {"date_expression": None, "date_article_id": None, "date_resolution": None}
+    if spec is None:
+        return None, None, none
+    if "from_event" in spec:
+        if event_date is None:
+            ctx.problem(reg, path, where, "'from_event' dates a statement by its event, but no event is given",
+                        "add 'event', or date the statement by an expression")
+            return None, None, none
+        return event_date[0], event_date[1], {**none, "date_resolution": RESOLUTION.FROM_EVENT}
+    if "value" in spec:
+        try:
+            value, precision = dates.parse_value(spec["value"])
+        except dates.DateError as exc:
+            ctx.problem(reg, path + ("value",), where, exc.message, exc.fix)
+            return None, None, none
+        return value, precision, {**none, "date_resolution": RESOLUTION.INFERRED}
+    return _expression_date(ctx, reg, path, where, spec, texts, none)
+
+
+def _expression_date(ctx: _Context, reg: CodingFile, path: DataPath, where: str, spec: dict[str, Any],
+                     texts: dict[str, ArticleText], none: dict[str, Any]) -> tuple[dt.date | None, str | None, dict[str, Any]]:
+    """A date from words of an article's body, resolved against that article's publication date."""
+    text = texts.get(spec["article"])
+    if text is None:
+        ctx.problem(reg, path + ("article",), where, f"article '{spec['article']}' is not coded",
+                    "use the id of an article in seeds/codings/articles/")
+        return None, None, none
+    if not ctx.locate(reg, path, where, text, spec, key="expression"):
+        return None, None, none
+    try:
+        r = dates.resolve(spec["expression"], text.published, text.published_precision)
+    except dates.DateError as exc:
+        ctx.problem(reg, path + ("expression",), where, exc.message, exc.fix)
+        return None, None, none
+    return r.date, r.precision, {"date_expression": spec["expression"], "date_article_id": spec["article"],
+                                 "date_resolution": r.resolution}
+
+
+def _event(ctx: _Context, reg: CodingFile, i: int, e: dict[str, Any], texts: dict[str, ArticleText],
+           event_dates: dict[str, tuple[dt.date | None, str | None]]) -> Iterator[tuple[str, Row]]:
+    path = ("events", i)
+    start, start_precision, provenance = _date_fields(ctx, reg, path + ("date",), e["id"], e.get("date"), texts)
+    end, end_precision, _ = _date_fields(ctx, reg, path + ("end_date",), e["id"], e.get("end_date"), texts)
+    event_dates[e["id"]] = (start, start_precision)
+    yield "events", ctx.make("events", e, _origin(reg, path, e["id"]), start_date=start,
+                             start_date_precision=start_precision, end_date=end, end_date_precision=end_precision,
+                             **provenance)
+
+
+def _statement(ctx: _Context, reg: CodingFile, i: int, s: dict[str, Any], texts: dict[str, ArticleText],
+               event_dates: dict[str, tuple[dt.date | None, str | None]]) -> Iterator[tuple[str, Row]]:
+    path = ("statements", i)
+    event_date = event_dates.get(s["event"], (None, None)) if s.get("event") else None
+    date, precision, provenance = _date_fields(ctx, reg, path + ("date",), s["id"], s.get("date"), texts, event_date)
+    yield "statements", ctx.make("statements", s, _origin(reg, path, s["id"]), statement_date=date,
+                                 statement_date_precision=precision, **provenance)
+    for topic in s.get("topics", []):
+        yield "statement_topics", ctx.make("statement_topics", topic, _origin(reg, path + ("topics",), s["id"]), parent=s)
+
+
+def _article_links(ctx: _Context, coding: CodingFile, text: ArticleText) -> Iterator[tuple[str, Row]]:
+    """Aliases, event mentions, participations and quotes of one article."""
+    yield from _aliases(ctx, coding, text)
+    yield from _mentions(ctx, coding, text)
+    aid, seed = text.article_id, text.seed.text
+    for i, q in enumerate(coding.data.get("quotes", [])):
+        path = ("quotes", i)
+        span = ctx.locate(coding, path, q["id"], text, q)
+        if span:
+            yield "quotes", ctx.make("quotes", q, _origin(coding, path, q["id"]), article_id=aid,
+                                     quote_text=seed[span.start:span.end], span_start=span.start, span_end=span.end)
+
+
+def _aliases(ctx: _Context, coding: CodingFile, text: ArticleText) -> Iterator[tuple[str, Row]]:
+    aid, seed = text.article_id, text.seed.text
+    for pid, spellings in sorted(coding.data.get("aliases", {}).items()):
+        for j, alias in enumerate(spellings):
+            path = ("aliases", pid, j)
+            try:
+                found = spans.find_all(seed, alias, text.body_start, text.body_end)
+            except spans.SpanError as exc:  # a blank spelling
+                ctx.problem(coding, path, f"{pid}", exc.message, exc.fix)
+                continue
+            if not found:  # an alias row asserts a spelling, so its first appearance is evidence enough
+                ctx.problem(coding, path, f"{pid}", f"the spelling '{alias}' is not in the body of {text.seed.file}",
+                            "copy the name exactly as the body spells it")
+                continue
+            span = found[0]
+            yield "participant_aliases", ctx.make(
+                "participant_aliases", alias, _origin(coding, path, pid), participant_id=pid, article_id=aid,
+                alias=seed[span.start:span.end], span_start=span.start, span_end=span.end)
+
+
+def _mentions(ctx: _Context, coding: CodingFile, text: ArticleText) -> Iterator[tuple[str, Row]]:
+    """Event mentions of one article, each with the participants it names."""
+    aid, seed = text.article_id, text.seed.text
+    for i, mention in enumerate(coding.data.get("events", [])):
+        path = ("events", i)
+        eid = mention["event"]
+        span = ctx.locate(coding, path, eid, text, mention)
+        if not span:
+            continue
+        expression = mention.get("date_expression")
+        if expression and not spans.find_all(seed, expression, span.start, span.end):
+            ctx.problem(coding, path + ("date_expression",), eid, f"the date expression '{expression}' is not inside the mention",
+                        "widen the mention's text to include the dating words, or correct the expression")
+        yield "event_sources", ctx.make("event_sources", mention, _origin(coding, path, eid), article_id=aid,
+                                        span_text=seed[span.start:span.end], span_start=span.start, span_end=span.end)
+        for j, p in enumerate(mention.get("participants", [])):
+            ppath = path + ("participants", j)
+            where = f"{eid}/{p['participant']}"
+            pspan = ctx.locate(coding, ppath, where, text, p)
+            if pspan:
+                yield "event_participants", ctx.make(
+                    "event_participants", p, _origin(coding, ppath, where), parent=mention, article_id=aid,
+                    span_text=seed[pspan.start:pspan.end], span_start=pspan.start, span_end=pspan.end)
+
+
+def _discrepancy(ctx: _Context, reg: CodingFile, i: int, d: dict[str, Any], texts: dict[str, ArticleText],
+                 event_dates: dict[str, tuple[dt.date | None, str | None]]) -> Iterator[tuple[str, Row]]:
+    path = ("discrepancies", i)
+    yield "discrepancies", ctx.make("discrepancies", d, _origin(reg, path, d["id"]))
+    for j, v in enumerate(d["values"]):
+        vpath = path + ("values", j)
+        text = texts.get(v["article"])
+        if text is None:
+            ctx.problem(reg, vpath + ("article",), d["id"], f"article '{v['article']}' is not coded",
+                        "use the id of an article in seeds/codings/articles/")
+            continue
+        # Article metadata (URLs, printed dates) lies outside the body; everything else is coded from the body.
+        whole = "article" in d["about"]
+        span = ctx.locate(reg, vpath, d["id"], text, v, whole=whole)
+        if span:
+            row = ctx.make("discrepancy_values", v, _origin(reg, vpath, d["id"]), parent=d,
+                           span_text=text.seed.text[span.start:span.end], span_start=span.start, span_end=span.end)
+            row["_whole_seed"] = whole
+            yield "discrepancy_values", row
+
+
+# How the entries of each registry become rows (the registries and their order come from the schemas).
+_REGISTRIES = {"participants": _participant, "events": _event, "statements": _statement, "discrepancies": _discrepancy}

@@ -1,0 +1,94 @@
+"""`tstalks add`, `tstalks coverage` and `tstalks evaluate-assistant`: the curator's commands."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..core.problems import Failed
+from .shell import fail, project_at, root_option
+
+
+@click.command()
+@root_option
+@click.option("--all", "show_all", is_flag=True, help="List every detected item, not only the missing ones.")
+def coverage(root: str | None, show_all: bool) -> None:
+    """Report, per article, every quoted passage and attribution sentence of the body and whether it is coded
+    as a quote or waived in the coding's `uncoded:` list. Exit 1 unless coverage is 100%."""
+    from ..curate import coverage as measure
+
+    project = project_at(root)
+    try:
+        report = measure.measure(project)
+    except Failed as exc:
+        fail(exc.problems, "Fix the codings, then measure coverage again.")
+    for a in report.articles:
+        counts = "; ".join(
+            f"{kind}s {a.count(kind, measure.CODED)} coded + {a.count(kind, measure.WAIVED)} waived / {a.count(kind)}"
+            for kind in ("quotation", "attribution"))
+        click.echo(f"{a.article_id}: {a.percent:.1f}%  ({counts})")
+        for item in a.items if show_all else a.missing:
+            words = " ".join(item.text.split())
+            detail = f" [{item.detail}]" if item.detail else ""
+            click.echo(f"  {item.status:7} {item.kind} at [{item.start}, {item.end}){detail}: {words}")
+    if not report.complete:
+        click.echo("Coverage is below 100%: code each missing item as a quote, or waive it under `uncoded:` "
+                   "with a one-line reason.", err=True)
+        sys.exit(1)
+    click.echo("Coverage 100%.")
+
+
+@click.command()
+@click.argument("article", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--url", help="The article's own URL, when known (else read from the text, if printed there).")
+@click.option("--outlet", help="The outlet's name as it calls itself (else guessed from the text and marked as a draft).")
+@click.option("--published", help="The publication date, YYYY-MM-DD, when known and not printed in the text.")
+@root_option
+def add(article: Path, url: str | None, outlet: str | None, published: str | None, root: str | None) -> None:
+    """Add the raw text ARTICLE as a new seed and draft its coding.
+
+    Copies the file byte for byte to seeds/articles/NNN_<sha256 prefix>.txt (refusing a duplicate or a file
+    that is not UTF-8 text) and writes seeds/codings/articles/aNNN.yaml: body, metadata, quotes with their
+    likely speakers, date expressions and candidate events, each marked `draft:` with the rule and evidence.
+    `tstalks build` refuses the file until a curator has confirmed every item and deleted its mark.
+    """
+    from ..curate import add as adding
+
+    project = project_at(root)
+    try:
+        added = adding.add(project, article, url=url, outlet=outlet, published=published)
+    except Failed as exc:
+        fail(exc.problems, "Nothing was added.")
+    d = added.draft
+    click.echo(f"Added seed {project.relative(added.seed)}")
+    click.echo(f"Drafted {project.relative(added.coding)}: body at [{d.layout.body_start}, {d.layout.body_end}), "
+               f"{len(d.quotes)} quote(s), {len(d.uncoded)} set-aside passage(s), {len(d.dates)} date expression(s), "
+               f"{len(d.events)} event mention(s), {len(d.new_participants)} proposed new participant(s).")
+    click.echo(f"{added.marks} draft item(s) to confirm. Edit the file, then run `tstalks build` to list what remains.")
+
+
+@click.command("evaluate-assistant")
+@root_option
+@click.option("--codings", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Measure against this folder of codings instead; writes nothing.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if docs/assistant.md is out of date.")
+def evaluate_assistant(root: str | None, codings: Path | None, check: bool) -> None:
+    """Measure the curation assistant on every coded article as if it were new, and write docs/assistant.md."""
+    from ..curate import evaluate
+
+    project = project_at(root)
+    try:
+        text, stale = evaluate.run(project, codings, check)
+    except Failed as exc:
+        fail(exc.problems, "Fix the codings, then measure again.")
+    if check:
+        if stale:
+            click.echo(f"{evaluate.REPORT} is out of date. Run: tstalks evaluate-assistant", err=True)
+            sys.exit(1)
+        click.echo(f"{evaluate.REPORT} is up to date.")
+        return
+    click.echo(text)
+
+
+COMMANDS = (add, coverage, evaluate_assistant)

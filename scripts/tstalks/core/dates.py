@@ -1,0 +1,181 @@
+"""Resolve date expressions against a publication date, by the rules of schemas/codelists/date_resolution.csv.
+
+A curator records the words ("on Tuesday", "In December", "late December
+2022"); this module turns them into (date, precision, resolution). A date of
+month precision is stored as the first of the month, a year as 1 January, a
+decade as 1 January of its first year.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from typing import Callable
+
+from .problems import Refusal
+from .vocab import DatePrecision as P
+from .vocab import DateResolution as R
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+PRECISIONS = P.ORDER
+
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_QUALIFIER = r"(?:(?:early|mid|late|the end of|the start of|the beginning of)[\s-]+)?"
+_WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
+_TIME = r"(?:,?\s+\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?)?"
+_N = r"(?P<n>\d+|" + "|".join(NUMBERS) + r")"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    date: dt.date
+    precision: str  # a code of date_precision
+    resolution: str  # a code of date_resolution
+
+
+class DateError(Refusal):
+    """An expression or value that no date rule resolves."""
+
+
+def _rules() -> list[tuple[str, re.Pattern[str]]]:
+    words = [
+        ("day_month_year", rf"(?:{_WEEKDAY},?\s+)?(?P<day>\d{{1,2}})\s+{_MONTH},?\s+(?P<year>\d{{4}}){_TIME}"),
+        ("month_day_year", rf"(?:{_WEEKDAY},?\s+)?{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}}){_TIME}"),
+        ("url_path", r".*?/(?P<year>\d{4})/(?P<month>\d{2})/(?P<day>\d{2})(?:/.*)?"),
+        ("month_year", rf"{_QUALIFIER}{_MONTH},?\s+(?P<year>\d{{4}})"),
+        ("decade", r"(?:the\s+)?(?P<decade>\d{3}0)s"),
+        ("year", r"(?P<year>\d{4})"),
+        ("weekday", rf"(?:last\s+|this\s+past\s+)?{_WEEKDAY}(?:['’]s)?"),
+        ("named_month", rf"{_QUALIFIER}{_MONTH}"),
+        ("this_month", r"(?:earlier\s+|later\s+)?(?:this|this\s+past)\s+month"),
+        ("last_month", r"last\s+month"),
+        ("this_year", r"(?:earlier\s+|later\s+)?this\s+year"),
+        ("last_year", r"last\s+year"),
+        ("years_ago", rf"{_N}\s+years?\s+ago"),
+        ("years_ago", rf"(?:in|for|the\s+past|the\s+last)\s+{_N}\s+years"),
+        ("years_ago", rf"(?:the\s+)?{_N}-year(?:-old)?(?:\s+[a-z-]+)?"),
+    ]
+    return [(name, re.compile(rx, re.IGNORECASE)) for name, rx in words]
+
+
+RULES = _rules()
+_LEAD = re.compile(r"^(?:on|in|since|from|by|at|during|throughout|as of)\s+", re.IGNORECASE)
+
+
+def resolve(expression: str, published: dt.date | None, published_precision: str | None) -> Resolved:
+    """Resolve `expression` against a publication date. DateError says why it cannot be."""
+    full = " ".join(expression.split()).strip(" .,")
+    # Without the leading preposition first; then whole, for rules that start with one ("in 11 years").
+    for text in (_LEAD.sub("", full).strip(), full):
+        for name, rx in RULES:
+            m = rx.fullmatch(text)
+            if m:
+                try:
+                    return _apply(name, m, expression, published, published_precision)
+                except (ValueError, OverflowError) as exc:  # year 0, "3000 years ago": outside the calendar
+                    raise DateError(f"'{expression}' resolves to no real date ({exc})",
+                                    "check the expression against the seed, or give an inferred 'value' with a 'note'") from None
+    raise DateError(f"no date rule matches '{expression}'",
+                    "record a shorter expression that a rule in schemas/codelists/date_resolution.csv covers, "
+                    "or give an inferred 'value' with a 'note'")
+
+
+def _apply(rule: str, m: re.Match[str], expression: str, pub: dt.date | None, pub_precision: str | None) -> Resolved:
+    g = m.groupdict()
+    if rule in _ABSOLUTE:
+        return _ABSOLUTE[rule](g, expression)
+    # Relative expressions need a publication date at least as precise as the expression.
+    need = _NEEDS.get(rule, P.YEAR)
+    if pub is None or P.ORDER.index(pub_precision or P.DECADE) > P.ORDER.index(need):
+        known = "unknown" if pub is None else f"known only to the {pub_precision}"
+        raise DateError(f"'{expression}' is relative, and the article's publication date is {known}",
+                        f"a {rule.replace('_', ' ')} expression needs a publication date of {need} precision; "
+                        "give the date as an inferred 'value' with a 'note' instead")
+    return _RELATIVE[rule](g, expression, pub)
+
+
+def _day(g: dict[str, str], expression: str, month: int, resolution: str) -> Resolved:
+    day = _date(int(g["year"]), month, int(g["day"]), expression)
+    if g.get("weekday") and WEEKDAYS[g["weekday"].lower()] != day.weekday():
+        raise DateError(f"'{expression}' names a {g['weekday']}, but that date is a {calendar.day_name[day.weekday()]}",
+                        "check the expression against the seed; if the seed contradicts itself, record a discrepancy")
+    return Resolved(day, P.DAY, resolution)
+
+
+def _named_month(g: dict[str, str], pub: dt.date) -> Resolved:
+    """The latest such month on or before the publication's month."""
+    month = MONTHS[g["month"].lower()]
+    year = pub.year if month <= pub.month else pub.year - 1
+    return Resolved(dt.date(year, month, 1), P.MONTH, R.NAMED_MONTH)
+
+
+def _last_month(pub: dt.date) -> Resolved:
+    return Resolved((pub.replace(day=1) - dt.timedelta(days=1)).replace(day=1), P.MONTH, R.LAST_MONTH)
+
+
+def _years_ago(g: dict[str, str], expression: str, pub: dt.date) -> Resolved:
+    n = g["n"].lower()
+    years = NUMBERS[n] if n in NUMBERS else int(n)
+    return Resolved(_date(pub.year - years, 1, 1, expression), P.YEAR, R.YEARS_AGO)
+
+
+_Absolute = Callable[[dict[str, str], str], Resolved]
+_ABSOLUTE: dict[str, _Absolute] = {
+    "day_month_year": lambda g, x: _day(g, x, MONTHS[g["month"].lower()], R.EXPLICIT),
+    "month_day_year": lambda g, x: _day(g, x, MONTHS[g["month"].lower()], R.EXPLICIT),
+    R.URL_PATH: lambda g, x: _day(g, x, int(g["month"]), R.URL_PATH),
+    "month_year": lambda g, x: Resolved(_date(int(g["year"]), MONTHS[g["month"].lower()], 1, x), P.MONTH, R.EXPLICIT),
+    "decade": lambda g, x: Resolved(_date(int(g["decade"]), 1, 1, x), P.DECADE, R.EXPLICIT),
+    "year": lambda g, x: Resolved(_date(int(g["year"]), 1, 1, x), P.YEAR, R.EXPLICIT),
+}
+_NEEDS = {R.WEEKDAY: P.DAY, R.NAMED_MONTH: P.MONTH, R.THIS_MONTH: P.MONTH, R.LAST_MONTH: P.MONTH}
+_Relative = Callable[[dict[str, str], str, dt.date], Resolved]
+_RELATIVE: dict[str, _Relative] = {
+    R.WEEKDAY: lambda g, x, pub: Resolved(pub - dt.timedelta(days=(pub.weekday() - WEEKDAYS[g["weekday"].lower()]) % 7),
+                                          P.DAY, R.WEEKDAY),
+    R.NAMED_MONTH: lambda g, x, pub: _named_month(g, pub),
+    R.THIS_MONTH: lambda g, x, pub: Resolved(pub.replace(day=1), P.MONTH, R.THIS_MONTH),
+    R.LAST_MONTH: lambda g, x, pub: _last_month(pub),
+    R.THIS_YEAR: lambda g, x, pub: Resolved(dt.date(pub.year, 1, 1), P.YEAR, R.THIS_YEAR),
+    R.LAST_YEAR: lambda g, x, pub: Resolved(dt.date(pub.year - 1, 1, 1), P.YEAR, R.LAST_YEAR),
+    R.YEARS_AGO: _years_ago,
+}
+
+
+def _date(year: int, month: int, day: int, expression: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise DateError(f"'{expression}' is not a real date ({exc})", "check the expression against the seed") from None
+
+
+def parse_value(value: str) -> tuple[dt.date, str]:
+    """An inferred value written as YYYY-MM-DD, YYYY-MM, YYYY or YYYYs: (date, precision)."""
+    try:
+        if value.endswith("s"):
+            year = int(value[:-1])
+            if year % 10:
+                raise ValueError("a decade starts in a year ending in 0")
+            return dt.date(year, 1, 1), P.DECADE
+        parts = [int(p) for p in value.split("-")]
+        precision = (P.YEAR, P.MONTH, P.DAY)[len(parts) - 1]
+        return dt.date(*(parts + [1] * (3 - len(parts)))), precision
+    except (ValueError, TypeError) as exc:
+        raise DateError(f"'{value}' is not a real date ({exc})",
+                        "write YYYY-MM-DD, YYYY-MM, YYYY or YYYYs with a real month and day") from None
+
+
+def period_end(date: dt.date, precision: str) -> dt.date:
+    """The last day of the period a (date, precision) stands for."""
+    if precision == P.DAY:
+        return date
+    if precision == P.MONTH:
+        return date.replace(day=calendar.monthrange(date.year, date.month)[1])
+    if precision == P.YEAR:
+        return dt.date(date.year, 12, 31)
+    return dt.date(date.year + 9, 12, 31)

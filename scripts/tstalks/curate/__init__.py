@@ -1,0 +1,2 @@
+"""The curator's tools: `tstalks add` (with the curation assistant's draft), coverage, the assistant's
+evaluation, and synthetic corpora for scale tests."""

@@ -1,0 +1,322 @@
+"""Find an article's body and its printed metadata in a raw seed text, by layout rules.
+
+A seed is a web page flattened to text: before and after the report come a
+headline, a standfirst, bylines, timestamps, photo captions and the publisher's
+own blocks (donation appeals, newsletters, log-in prompts, lists of other
+stories). The rules below look at the shape of each block (is it prose? does it
+end in a photo credit? is it a timestamp?) and at the publisher's voice (second
+person, "we"/"our" outside quotation marks, calls to action), never at the exact
+strings of one outlet. The body is then the longest run of prose blocks.
+
+Offsets are code points into the seed as stored, like everywhere else.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ...core import dates
+from ...core.spans import find_all, pattern
+
+# Block labels.
+PROSE, CAPTION, TIMESTAMP, BYLINE, BOILERPLATE, URL, OTHER = (
+    "prose", "caption", "timestamp", "byline", "boilerplate", "url", "other")
+
+_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$|[\"”’][.!?,]?\s*$")
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_URL = re.compile(r"https?://[^\s<>\"”’)\]]+")
+# A photo credit closes a caption: "Vadim Savitsky / Press", "AFP/ Reuters", "(Photo by ... / Getty Images)".
+_CREDIT = re.compile(
+    r"(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.’'-]*\s*/\s*[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3}\s*$"
+    r"|\([^()]{0,40}\b(?:photo|photograph|image|picture|photo credit)\b[^)]*\)\s*$"
+    r"|\b(?:getty images|via reuters|via afp|via ap|shutterstock)\b[^.]*\)?\s*$",
+    re.IGNORECASE)
+# The publisher speaking to the reader: calls to action and the machinery of subscriptions.
+_PUBLISHER_WORDS = re.compile(
+    r"\b(?:subscri(?:be|ption)s?|newsletters?|sign(?:ed)?[ -](?:in|up)|log(?:ged)?[ -]?in|regist(?:er|ering|ration)|"
+    r"membership|free trial|paywalls?|donat(?:e|ion|ions)|your support|support us|support today|"
+    r"notifications?|browser|inbox|read more|skip to (?:main )?content|cookies?|privacy policy|"
+    r"terms of (?:use|service)|all rights reserved|advertis(?:e|ement|ing)|premium|remind me|"
+    r"pa(?:y|i)ments?(?: methods?)?|powered by|automated translation|refresh the page)\b",
+    re.IGNORECASE)
+_CALL_TO_ACTION = re.compile(
+    r"^(?:join|subscribe|sign|support|try|start|become|remind|read|skip|follow|share|download|click|"
+    r"thank you|please|get|don['’]t miss|already a member|not ready)\b", re.IGNORECASE)
+_READER_VOICE = re.compile(r"\b(?:you|your|yours|we|our|ours|us)\b", re.IGNORECASE)
+_CREDIT_LINE = re.compile(r"\b(?:contributed|contributing)\b(?: (?:reporting|to (?:this|the) (?:report|story|article)|from|$))",
+                          re.IGNORECASE)
+_LEADING_TIME = re.compile(r"^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?\s*,?\s*", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[•·▪◦*–-]|\d+[.)])\s+")
+_TIMESTAMP_LEAD = re.compile(r"^(?:(?P<update>updated|last updated|modified)|published|posted|first published)\s*:?\s*(?:on\s+)?",
+                             re.IGNORECASE)
+_BY = re.compile(r"^[Bb]y\s+(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){1,3})(?:\s*(?:,|and|&).*)?$")
+_NAME = re.compile(r"^[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){1,3}$")
+_DATELINE = re.compile(r"(?P<place>[A-Z][A-Z.’' -]{1,30}?)(?:\s*,\s*[A-Z][\w. ]{1,30})?(?:\s*\([^)]{1,20}\))?\s*[—–-]{1,2}\s+")
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph of the seed, trimmed of the whitespace around it."""
+
+    start: int
+    end: int
+    text: str  # the block's words joined by single spaces
+    label: str
+    why: str  # the rule that gave the label, for the curator
+
+
+@dataclass(frozen=True)
+class Found:
+    """A piece of metadata, with where it is and the rule that found it."""
+
+    text: str
+    start: int
+    end: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    blocks: tuple[Block, ...]
+    body_start: int
+    body_end: int
+    body_rule: str
+    title: Found | None = None
+    byline: Found | None = None
+    dateline: Found | None = None
+    timestamps: tuple[Found, ...] = ()  # printed publication or update dates outside the body
+    urls: tuple[Found, ...] = ()
+    own_url: Found | None = None  # the article's own URL, when the seed labels or implies it
+    skipped: tuple[Block, ...] = field(default=())  # blocks inside the body span that are not prose (captions)
+
+
+def blocks(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans: split at blank lines, and at an indented line after a text line (hard-wrapped pages)."""
+    spans = []
+    start = None
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        indented = line[:1] in (" ", "\t", "\u00a0") and not _BULLET.match(line)
+        bullet = bool(_BULLET.match(line))
+        if not stripped:
+            if start is not None:
+                spans.append((start, pos))
+                start = None
+        elif start is not None and (indented or bullet):
+            spans.append((start, pos))
+            start = pos
+        elif start is None:
+            start = pos
+        pos += len(line)
+    if start is not None:
+        spans.append((start, pos))
+    out = []
+    for s, e in spans:
+        chunk = text[s:e]
+        lead = len(chunk) - len(chunk.lstrip())
+        trail = len(chunk) - len(chunk.rstrip())
+        if e - trail > s + lead:
+            out.append((s + lead, e - trail))
+    return out
+
+
+def _lines_if_stamped(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A block whose lines include a timestamp on a line of its own is a stack of header lines: split it."""
+    lines = []
+    pos = start
+    for line in text[start:end].splitlines(keepends=True):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            lines.append((pos + lead, pos + len(line.rstrip())))
+        pos += len(line)
+    if len(lines) > 1 and any(_timestamp(" ".join(text[s:e].split())) or _BY.match(" ".join(text[s:e].split()))
+                              for s, e in lines):
+        return lines
+    return [(start, end)]
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _outside_quotes(text: str) -> str:
+    return _QUOTED.sub(" ", text)
+
+
+def _timestamp(text: str) -> tuple[str, str] | None:
+    """(expression, 'printed' or 'printed_update') when the block is a printed date and nothing else."""
+    m = _TIMESTAMP_LEAD.match(text)
+    expression = text[m.end():] if m else text
+    expression = _LEADING_TIME.sub("", expression)  # "9:12 AM EDT, March 14, 2024": the date follows the time
+    try:
+        r = dates.resolve(expression, None, None)
+    except dates.DateError:
+        return None
+    if r.resolution != "explicit" or r.precision != "day":
+        return None
+    return expression.strip(), ("printed_update" if m and m.group("update") else "printed")
+
+
+def label(text: str) -> tuple[str, str]:
+    """The label of one block (words joined by single spaces) and the rule that gave it."""
+    words = _words(text)
+    if _URL.fullmatch(text) or (text.endswith(":") and words <= 4) or (_URL.search(text) and words <= 6):
+        return URL, "a URL or a label for one"
+    if _timestamp(text):
+        return TIMESTAMP, "a printed date and nothing else"
+    if _CREDIT_LINE.search(text) and words <= 25:
+        return BOILERPLATE, "a contributor credit"
+    if _CREDIT.search(text) and not _TERMINAL.search(text[-2:] if text.endswith(")") else text):
+        return CAPTION, "ends with a photo credit"
+    if _CREDIT.search(text) and re.search(r"\((?:photo|photograph|image)", text, re.IGNORECASE):
+        return CAPTION, "carries a photo credit"
+    outside = _outside_quotes(text)
+    voice = len(_READER_VOICE.findall(outside))
+    publisher = len(_PUBLISHER_WORDS.findall(outside))
+    action = bool(_CALL_TO_ACTION.match(text))
+    if words < 15 and (publisher or action):
+        return BOILERPLATE, "a short call to action or publisher notice"
+    if voice >= 2 or (publisher and (voice or action)) or publisher >= 3:
+        return BOILERPLATE, "the publisher addressing the reader (you/we/our outside quotes)"
+    if _BULLET.match(text):
+        return OTHER, "a list item"
+    if words >= 6 and _TERMINAL.search(text):
+        return PROSE, "a sentence-ending paragraph"
+    if _BY.match(text):
+        return BYLINE, "a line opening with 'By' and a name"
+    return OTHER, "short, or without sentence-ending punctuation"
+
+
+def layout(text: str) -> Layout:
+    """Blocks, body span and printed metadata of one seed text."""
+    spans = [piece for s, e in blocks(text) for piece in _lines_if_stamped(text, s, e)]
+    raw = [(s, e, " ".join(text[s:e].split())) for s, e in spans]
+    labelled = [Block(s, e, t, *label(t)) for s, e, t in raw]
+    labelled = _context(labelled)
+    first, last = _body_run(labelled)
+    if first is None:  # nothing reads as prose: offer the whole text and say so
+        start = len(text) - len(text.lstrip())
+        return Layout(tuple(labelled), start, len(text.rstrip()), "no prose paragraph found: the whole text")
+    body = labelled[first: last + 1]
+    skipped = tuple(b for b in body if b.label != PROSE)
+    body_start, body_end = body[0].start, body[-1].end
+    head = labelled[:first]
+    title = _title(text, head)
+    byline = _byline(text, labelled, first)
+    dateline = _dateline(text, body_start)
+    stamps = []
+    for b in labelled:
+        stamp = _timestamp(b.text) if b.label == TIMESTAMP else None
+        if stamp:
+            start = _find(text, stamp[0], b.start, b.end)
+            stamps.append(Found(stamp[0], start, start + _len_in(text, stamp[0], start), stamp[1]))
+    urls = tuple(Found(m.group(0).rstrip(".,;"), m.start(), m.start() + len(m.group(0).rstrip(".,;")), "url")
+                 for m in _URL.finditer(text))
+    own = _own_url(text, urls, body_start, body_end)
+    rule = f"longest run of prose paragraphs ({len(body) - len(skipped)} prose, {len(skipped)} captions inside)"
+    return Layout(tuple(labelled), body_start, body_end, rule, title, byline, dateline, tuple(stamps), urls, own, skipped)
+
+
+def _find(text: str, words: str, start: int, end: int) -> int:
+    found = find_all(text, words, start, end)
+    return found[0].start if found else start
+
+
+def _len_in(text: str, words: str, start: int) -> int:
+    m = pattern(words).match(text, start)
+    return len(m.group(0)) if m else len(words)
+
+
+def _context(bs: list[Block]) -> list[Block]:
+    """Labels that depend on neighbours: a standfirst, and a name line beside a timestamp."""
+    out = list(bs)
+    for i, b in enumerate(out):
+        nxt = out[i + 1] if i + 1 < len(out) else None
+        prev = out[i - 1] if i else None
+        # A paragraph right after the headline, itself followed by a caption, byline or timestamp, is the standfirst.
+        if (b.label == PROSE and prev is not None and prev.label in (OTHER, BYLINE) and _is_headline(prev.text)
+                and not any(x.label == PROSE for x in out[: i - 1])
+                and nxt is not None and nxt.label in (CAPTION, BYLINE, TIMESTAMP, BOILERPLATE)):
+            out[i] = Block(b.start, b.end, b.text, OTHER, "the standfirst: follows the headline, precedes a caption or byline")
+        if b.label == OTHER and _NAME.match(b.text) and _words(b.text) <= 4 and (
+                (nxt is not None and nxt.label == TIMESTAMP) or (prev is not None and prev.label == TIMESTAMP)):
+            out[i] = Block(b.start, b.end, b.text, BYLINE, "a name beside a timestamp")
+    return out
+
+
+def _body_run(bs: list[Block]) -> tuple[int | None, int | None]:
+    """The run of blocks with the most prose characters, made of prose and captions, starting and ending with prose."""
+    best, best_score = (None, None), 0
+    i = 0
+    while i < len(bs):
+        if bs[i].label != PROSE:
+            i += 1
+            continue
+        j = i
+        last = i
+        score = 0
+        while j < len(bs) and bs[j].label in (PROSE, CAPTION):
+            if bs[j].label == PROSE:
+                last = j
+                score += bs[j].end - bs[j].start
+            j += 1
+        if score > best_score:
+            best, best_score = (i, last), score
+        i = j + 1
+    return best
+
+
+def _is_headline(text: str) -> bool:
+    n = _words(text)
+    return 3 <= n <= 25 and not text.endswith((".", ":"))
+
+
+def _title(text: str, head: list[Block]) -> Found | None:
+    for b in head:
+        if b.label in (OTHER, BYLINE) and _is_headline(b.text) and not _BULLET.match(b.text):
+            return Found(b.text, b.start, b.end, "the first line before the body shaped like a headline")
+    for b in head:
+        if b.label == CAPTION:
+            # The credit follows the caption's last sentence: cut at the last full stop before the slash.
+            slash = b.text.rfind("/")
+            cut = b.text.rfind(". ", 0, slash) if slash > 0 else -1
+            words = b.text[:cut] if cut > 0 else (b.text[: m.start()] if (m := _CREDIT.search(b.text)) else b.text)
+            words = words.rstrip(". ")
+            if _words(words) >= 3:
+                start = _find(text, words, b.start, b.end)
+                return Found(words, start, start + _len_in(text, words, start),
+                             "no headline: the caption before the body, without its photo credit")
+    return None
+
+
+def _byline(text: str, bs: list[Block], first: int) -> Found | None:
+    for b in bs[:first]:
+        if b.label == BYLINE:
+            name = re.sub(r"^[Bb]y\s+", "", b.text) if _BY.match(b.text) else b.text
+            start = _find(text, name, b.start, b.end)
+            return Found(name, start, start + _len_in(text, name, start), b.why)
+    return None
+
+
+def _dateline(text: str, body_start: int) -> Found | None:
+    m = _DATELINE.match(text, body_start)
+    if not m or not any(c.isalpha() for c in m.group("place")):
+        return None
+    place = m.group("place").strip()
+    if len(place) < 3 or not place.replace(" ", "").replace(".", "").isupper():
+        return None
+    return Found(place, m.start("place"), m.start("place") + len(place), "capitals and a dash opening the body")
+
+
+def _own_url(text: str, urls: tuple[Found, ...], body_start: int, body_end: int) -> Found | None:
+    """The URL a label ("Original url:", "Source:") points to, else the first URL outside the body."""
+    for u in urls:
+        before = text[max(0, u.start - 40): u.start].lower()
+        if re.search(r"(?:original|source|canonical|permalink|article)?\s*(?:url|link|source)\s*:\s*$", before):
+            return Found(u.text, u.start, u.end, "the URL after a label such as 'Original url:'")
+    outside = [u for u in urls if not body_start <= u.start < body_end]
+    if outside:
+        return Found(outside[0].text, outside[0].start, outside[0].end, "the first URL outside the body")
+    return None
