@@ -64,3 +64,27 @@ def test_the_r_installer_skips_with_a_message_where_apt_get_is_absent(tmp_path):
                           text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     assert "SKIPPED: apt-get is not available" in done.stderr
+
+
+def test_the_r_installer_refuses_a_vendored_tarball_that_fails_its_hash_before_installing_anything(tmp_path):
+    # Lay out what CI has, a repository with shared/ beside it, with a tarball that is not the pinned one,
+    # and an apt-get that records being called. Rscript is absent, so the installer has work to do.
+    bash, sha256sum = shutil.which("bash"), shutil.which("sha256sum")
+    if bash is None or sha256sum is None:
+        pytest.skip("bash or sha256sum not found")
+    (tmp_path / "repo/.ci").mkdir(parents=True)
+    shutil.copy(ROOT / ".ci/install-r", tmp_path / "repo/.ci/install-r")
+    vendor = tmp_path / "shared/vendor/r-frictionless"
+    vendor.mkdir(parents=True)
+    (vendor / "frictionless_1.2.1.tar.gz").write_bytes(b"not the pinned tarball\n")
+    (vendor / "SHA256SUMS").write_text(f"{'0' * 64}  frictionless_1.2.1.tar.gz\n", "utf-8")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "sha256sum").symlink_to(sha256sum)
+    (bin_dir / "apt-get").write_text(f"#!{bash}\necho called >> {tmp_path / 'apt-get.log'}\n", "utf-8")
+    (bin_dir / "apt-get").chmod(0o755)
+    done = subprocess.run([bash, str(tmp_path / "repo/.ci/install-r")], env={"PATH": str(bin_dir)},
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1, done.stderr
+    assert f"FAILED: {vendor / 'frictionless_1.2.1.tar.gz'} does not match {vendor / 'SHA256SUMS'}" in done.stderr
+    assert not (tmp_path / "apt-get.log").exists(), "apt-get ran before the hash was checked"
