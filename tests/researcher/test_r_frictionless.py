@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from support import ROOT
+
 CODELISTS = ROOT / "schemas" / "codelists"
 RSCRIPT = shutil.which("Rscript")
 INSTALL = "run .ci/install-r (installs frictionless 1.2.1 from ../shared/vendor/r-frictionless/)"
