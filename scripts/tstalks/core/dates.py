@@ -11,7 +11,6 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-
 from typing import Callable
 
 from .problems import Refusal

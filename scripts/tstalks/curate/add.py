@@ -23,6 +23,7 @@ from ..core.seeds import SEED_NAME, seed_name, sha256
 from ..core.yamlfile import parse_yaml
 from . import assistant
 
+
 @dataclass(frozen=True)
 class Added:
     seed: Path

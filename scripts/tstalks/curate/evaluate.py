@@ -20,7 +20,6 @@ from rapidfuzz import fuzz
 from ..build import codings as load
 from ..build import resolve
 from ..core import dates, spans
-from ..core.problems import Failed
 from ..core.project import Project
 from ..core.schemas import load_schemas
 from . import assistant

@@ -75,50 +75,23 @@ def _states(codelists: Path) -> list[dict[str, Any]]:
 
 
 def plan(n_quotes: int, schemas: Path, seed: int = 0) -> dict[str, Any]:
-    """The registries and per-article contents for `n_quotes` quotes (no text yet)."""
+    """The registries and per-article contents for `n_quotes` quotes (no text yet). One random generator, drawn from
+    in a fixed order, so the same (N, seed) gives the same plan."""
     rng = random.Random(seed)
     states = _states(schemas / "codelists")
     ministries = [{"id": f"{s['id'].removeprefix('state-')}-ministry", "kind": "organization",
                    "name": f"Defence Ministry of {s['name']}", "affiliation": s["id"]} for s in states]
     agencies = [{"id": f"agency-{i}", "kind": "organization", "name": f"{_name(i, 1)} News Agency"} for i in range(5)]
-    n_people = max(10, round(n_quotes * PEOPLE_PER_QUOTE))
     people = [{"id": f"person-{i:06d}", "kind": "person", "name": _name(i), "role_title": "Minister",
-               "affiliation": rng.choice(ministries)["id"]} for i in range(n_people)]
-    n_events = max(3, round(n_quotes * EVENTS_PER_QUOTE))
-    base = dt.date(2022, 1, 1)
-    events = []
-    for i in range(n_events):
-        day = base + dt.timedelta(days=rng.randrange(0, 700))
-        events.append({"id": f"event-{i:06d}", "type": "meeting",
-                       "title": f"Meeting {i} of the {rng.choice(_LEVELS).replace('_', ' ')}",
-                       "date": {"value": day.isoformat(), "note": "Synthetic date."},
-                       "city": rng.choice(_CITIES), "format": "quadrilateral", "level": rng.choice(_LEVELS),
-                       "status": "occurred", "_day": day})
+               "affiliation": rng.choice(ministries)["id"]} for i in range(max(10, round(n_quotes * PEOPLE_PER_QUOTE)))]
+    events = _events(rng, max(3, round(n_quotes * EVENTS_PER_QUOTE)))
     n_statements = max(1, round(n_quotes * STATEMENTS_PER_QUOTE))
     speakers = people + ministries
     statements = [{"id": f"st-{i:07d}", "speaker": rng.choice(speakers)["id"], "event": rng.choice(events)["id"],
                    "kind": rng.choice(_KINDS), "date": {"from_event": True},
                    "summary": f"Synthetic statement {i}.", "topics": sorted(rng.sample(_TOPICS, rng.randint(1, 2)))}
                   for i in range(n_statements)]
-    speaker_of = {s["id"]: s["speaker"] for s in statements}
-
-    sizes = []
-    left = n_quotes
-    while left > 0:
-        k = min(left, rng.randint(QUOTES_PER_ARTICLE - 4, QUOTES_PER_ARTICLE + 4))
-        sizes.append(k)
-        left -= k
-    articles = [_Article(f"art-{i:06d}", base + dt.timedelta(days=rng.randrange(0, 730))) for i in range(len(sizes))]
-    # Every statement is quoted at least once, every event mentioned and every participant named somewhere.
-    order = list(range(n_statements)) + [rng.randrange(n_statements) for _ in range(n_quotes - n_statements)]
-    q = 0
-    for a, k in zip(articles, sizes):
-        for _ in range(k):
-            st = statements[order[q]]["id"] if q < len(order) else statements[rng.randrange(n_statements)]["id"]
-            a.quotes.append({"id": f"q-{q:07d}", "statement": st, "mode": rng.choice(_MODES),
-                             "via": rng.choice(agencies)["id"] if rng.random() < 0.1 else None,
-                             "speaker": speaker_of[st]})
-            q += 1
+    articles = _quoting_articles(rng, n_quotes, statements, agencies)
     for i, e in enumerate(events):
         mentions = {i % len(articles)} | {rng.randrange(len(articles)) for _ in range(rng.choice((0, 1, 2)))}
         for m in sorted(mentions):
@@ -126,13 +99,51 @@ def plan(n_quotes: int, schemas: Path, seed: int = 0) -> dict[str, Any]:
     participants = states + ministries + agencies + people
     for i, p in enumerate(participants):
         articles[i % len(articles)].named.append(p["id"])
-    discrepancies = []
     hosts: dict[str, list[tuple[str, str]]] = {}
     for a in articles:
         for eid, host in a.events:
             hosts.setdefault(eid, []).append((a.article_id, host))
     return {"participants": participants, "events": events, "statements": statements, "articles": articles,
-            "hosts": hosts, "discrepancies": discrepancies, "rng": rng}
+            "hosts": hosts, "discrepancies": [], "rng": rng}
+
+
+_BASE = dt.date(2022, 1, 1)
+
+
+def _events(rng: random.Random, n_events: int) -> list[dict[str, Any]]:
+    events = []
+    for i in range(n_events):
+        day = _BASE + dt.timedelta(days=rng.randrange(0, 700))
+        events.append({"id": f"event-{i:06d}", "type": "meeting",
+                       "title": f"Meeting {i} of the {rng.choice(_LEVELS).replace('_', ' ')}",
+                       "date": {"value": day.isoformat(), "note": "Synthetic date."},
+                       "city": rng.choice(_CITIES), "format": "quadrilateral", "level": rng.choice(_LEVELS),
+                       "status": "occurred", "_day": day})
+    return events
+
+
+def _quoting_articles(rng: random.Random, n_quotes: int, statements: list[dict[str, Any]],
+                      agencies: list[dict[str, Any]]) -> list[_Article]:
+    """Articles of 4 to 12 quotes each; every statement is quoted at least once."""
+    sizes = []
+    left = n_quotes
+    while left > 0:
+        k = min(left, rng.randint(QUOTES_PER_ARTICLE - 4, QUOTES_PER_ARTICLE + 4))
+        sizes.append(k)
+        left -= k
+    articles = [_Article(f"art-{i:06d}", _BASE + dt.timedelta(days=rng.randrange(0, 730))) for i in range(len(sizes))]
+    speaker_of = {s["id"]: s["speaker"] for s in statements}
+    n_statements = len(statements)
+    order = list(range(n_statements)) + [rng.randrange(n_statements) for _ in range(n_quotes - n_statements)]
+    q = 0
+    for a, k in zip(articles, sizes, strict=True):
+        for _ in range(k):
+            st = statements[order[q]]["id"] if q < len(order) else statements[rng.randrange(n_statements)]["id"]
+            a.quotes.append({"id": f"q-{q:07d}", "statement": st, "mode": rng.choice(_MODES),
+                             "via": rng.choice(agencies)["id"] if rng.random() < 0.1 else None,
+                             "speaker": speaker_of[st]})
+            q += 1
+    return articles
 
 
 def _sentence(rng: random.Random, lo: int, hi: int) -> str:

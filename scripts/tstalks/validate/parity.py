@@ -1,8 +1,8 @@
 """CSV and Parquet hold the same rows: each Parquet table against the CSV's typed columns."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq

@@ -13,7 +13,6 @@ from typing import Iterator
 
 from ..core.project import PARQUET_DESCRIPTOR
 
-
 MAX_DOWNLOAD = 1 << 30  # bytes per file; a bigger file is refused rather than filling the disk
 
 

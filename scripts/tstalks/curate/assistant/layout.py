@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ...core import dates
 from ...core.spans import find_all, pattern
+from ...core.vocab import ArticleDateSource, DatePrecision, DateResolution
 
 # Block labels.
 PROSE, CAPTION, TIMESTAMP, BYLINE, BOILERPLATE, URL, OTHER = (
@@ -154,38 +156,62 @@ def _timestamp(text: str) -> tuple[str, str] | None:
         r = dates.resolve(expression, None, None)
     except dates.DateError:
         return None
-    if r.resolution != "explicit" or r.precision != "day":
+    if r.resolution != DateResolution.EXPLICIT or r.precision != DatePrecision.DAY:
         return None
-    return expression.strip(), ("printed_update" if m and m.group("update") else "printed")
+    return expression.strip(), (ArticleDateSource.PRINTED_UPDATE if m and m.group("update") else ArticleDateSource.PRINTED)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the labelling rules look at in one block."""
+
+    text: str
+    words: int
+    voice: int  # second person and first person plural outside quotation marks
+    publisher: int  # words of the publisher's machinery (subscribe, log in, cookies, ...)
+    action: bool  # opens with a call to action
+
+
+def _shape(text: str) -> _Shape:
+    outside = _outside_quotes(text)
+    return _Shape(text, _words(text), len(_READER_VOICE.findall(outside)), len(_PUBLISHER_WORDS.findall(outside)),
+                  bool(_CALL_TO_ACTION.match(text)))
+
+
+def _is_url(b: _Shape) -> bool:
+    return bool(_URL.fullmatch(b.text)) or (b.text.endswith(":") and b.words <= 4) or (bool(_URL.search(b.text)) and b.words <= 6)
+
+
+def _ends_in_credit(b: _Shape) -> bool:
+    return bool(_CREDIT.search(b.text)) and not _TERMINAL.search(b.text[-2:] if b.text.endswith(")") else b.text)
+
+
+def _addresses_reader(b: _Shape) -> bool:
+    return b.voice >= 2 or bool(b.publisher and (b.voice or b.action)) or b.publisher >= 3
+
+
+# The labelling rules, in order: the first that holds labels the block.
+_LABELS: list[tuple[Callable[[_Shape], bool], str, str]] = [
+    (_is_url, URL, "a URL or a label for one"),
+    (lambda b: _timestamp(b.text) is not None, TIMESTAMP, "a printed date and nothing else"),
+    (lambda b: bool(_CREDIT_LINE.search(b.text)) and b.words <= 25, BOILERPLATE, "a contributor credit"),
+    (_ends_in_credit, CAPTION, "ends with a photo credit"),
+    (lambda b: bool(_CREDIT.search(b.text) and re.search(r"\((?:photo|photograph|image)", b.text, re.IGNORECASE)),
+     CAPTION, "carries a photo credit"),
+    (lambda b: b.words < 15 and bool(b.publisher or b.action), BOILERPLATE, "a short call to action or publisher notice"),
+    (_addresses_reader, BOILERPLATE, "the publisher addressing the reader (you/we/our outside quotes)"),
+    (lambda b: bool(_BULLET.match(b.text)), OTHER, "a list item"),
+    (lambda b: b.words >= 6 and bool(_TERMINAL.search(b.text)), PROSE, "a sentence-ending paragraph"),
+    (lambda b: bool(_BY.match(b.text)), BYLINE, "a line opening with 'By' and a name"),
+]
 
 
 def label(text: str) -> tuple[str, str]:
     """The label of one block (words joined by single spaces) and the rule that gave it."""
-    words = _words(text)
-    if _URL.fullmatch(text) or (text.endswith(":") and words <= 4) or (_URL.search(text) and words <= 6):
-        return URL, "a URL or a label for one"
-    if _timestamp(text):
-        return TIMESTAMP, "a printed date and nothing else"
-    if _CREDIT_LINE.search(text) and words <= 25:
-        return BOILERPLATE, "a contributor credit"
-    if _CREDIT.search(text) and not _TERMINAL.search(text[-2:] if text.endswith(")") else text):
-        return CAPTION, "ends with a photo credit"
-    if _CREDIT.search(text) and re.search(r"\((?:photo|photograph|image)", text, re.IGNORECASE):
-        return CAPTION, "carries a photo credit"
-    outside = _outside_quotes(text)
-    voice = len(_READER_VOICE.findall(outside))
-    publisher = len(_PUBLISHER_WORDS.findall(outside))
-    action = bool(_CALL_TO_ACTION.match(text))
-    if words < 15 and (publisher or action):
-        return BOILERPLATE, "a short call to action or publisher notice"
-    if voice >= 2 or (publisher and (voice or action)) or publisher >= 3:
-        return BOILERPLATE, "the publisher addressing the reader (you/we/our outside quotes)"
-    if _BULLET.match(text):
-        return OTHER, "a list item"
-    if words >= 6 and _TERMINAL.search(text):
-        return PROSE, "a sentence-ending paragraph"
-    if _BY.match(text):
-        return BYLINE, "a line opening with 'By' and a name"
+    shape = _shape(text)
+    for holds, name, why in _LABELS:
+        if holds(shape):
+            return name, why
     return OTHER, "short, or without sentence-ending punctuation"
 
 
@@ -235,15 +261,19 @@ def _context(bs: list[Block]) -> list[Block]:
     for i, b in enumerate(out):
         nxt = out[i + 1] if i + 1 < len(out) else None
         prev = out[i - 1] if i else None
-        # A paragraph right after the headline, itself followed by a caption, byline or timestamp, is the standfirst.
-        if (b.label == PROSE and prev is not None and prev.label in (OTHER, BYLINE) and _is_headline(prev.text)
-                and not any(x.label == PROSE for x in out[: i - 1])
-                and nxt is not None and nxt.label in (CAPTION, BYLINE, TIMESTAMP, BOILERPLATE)):
+        if _standfirst(out, i, prev, nxt):
             out[i] = Block(b.start, b.end, b.text, OTHER, "the standfirst: follows the headline, precedes a caption or byline")
         if b.label == OTHER and _NAME.match(b.text) and _words(b.text) <= 4 and (
                 (nxt is not None and nxt.label == TIMESTAMP) or (prev is not None and prev.label == TIMESTAMP)):
             out[i] = Block(b.start, b.end, b.text, BYLINE, "a name beside a timestamp")
     return out
+
+
+def _standfirst(out: list[Block], i: int, prev: Block | None, nxt: Block | None) -> bool:
+    """A paragraph right after the headline, itself followed by a caption, byline or timestamp, is the standfirst."""
+    return (out[i].label == PROSE and prev is not None and prev.label in (OTHER, BYLINE) and _is_headline(prev.text)
+            and not any(x.label == PROSE for x in out[: i - 1])
+            and nxt is not None and nxt.label in (CAPTION, BYLINE, TIMESTAMP, BOILERPLATE))
 
 
 def _body_run(bs: list[Block]) -> tuple[int | None, int | None]:

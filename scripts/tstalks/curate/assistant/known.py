@@ -1,0 +1,57 @@
+"""What the registries know, as the assistant matches a new article against them: everything the other articles
+attest, and nothing known only from the articles left out (the one being drafted, pending drafts)."""
+from __future__ import annotations
+
+from typing import Any
+
+from ...build.codings import Codings
+from ...build.resolve import Resolution
+from .model import Known, KnownEvent
+
+Rows = list[dict[str, Any]]
+
+
+def known_from(resolution: Resolution, codings: Codings, leave_out: str | set[str] | None = None) -> Known:
+    """The registries as resolved, minus whatever only the articles `leave_out` attest (to draft one as if new,
+    and to keep pending drafts out of what counts as known)."""
+    t = resolution.tables
+    out = {leave_out} if isinstance(leave_out, str) else set(leave_out or ())
+
+    def others(rows: Rows) -> Rows:
+        return [r for r in rows if r["article_id"] not in out]
+
+    aliases = others(t["participant_aliases"])
+    attested = {r["participant_id"] for r in aliases}
+    participants = {r["participant_id"]: r for r in t["participants"] if not out or r["participant_id"] in attested}
+    quoted = {r["statement_id"] for r in others(t["quotes"])}
+    statements = {r["statement_id"]: r for r in t["statements"] if not out or r["statement_id"] in quoted}
+    outlets = {r["outlet"] for r in t["articles"] if r["article_id"] not in out}
+    return Known(participants, _spellings(aliases, participants), _events(t, others, bool(out)), statements, outlets)
+
+
+def _spellings(aliases: Rows, participants: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
+    """Spelling (white space made single) -> the participants it names: their aliases, then their names."""
+    spellings: dict[str, set[str]] = {}
+    for r in aliases:
+        if r["participant_id"] in participants:
+            spellings.setdefault(" ".join(r["alias"].split()), set()).add(r["participant_id"])
+    for pid, r in participants.items():
+        spellings.setdefault(r["name"], set()).add(pid)
+    return spellings
+
+
+def _events(t: dict[str, Rows], others: Any, leaving_out: bool) -> dict[str, KnownEvent]:
+    """The events some other article mentions, each with the roles its participants have there."""
+    seen = {r["event_id"] for r in others(t["event_sources"])}
+    members: dict[str, dict[str, str]] = {}
+    for r in others(t["event_participants"]):
+        members.setdefault(r["event_id"], {})[r["participant_id"]] = r["event_role"]
+    events = {}
+    for e in t["events"]:
+        if leaving_out and e["event_id"] not in seen:
+            continue
+        roles = members.get(e["event_id"], {})
+        events[e["event_id"]] = KnownEvent(e["event_id"], e["title"], e["start_date"], e["start_date_precision"],
+                                           e["end_date"], e["city"], e["country_code"], frozenset(roles), roles,
+                                           e["event_type"])
+    return events

@@ -1,0 +1,83 @@
+"""Stage: the article's outlet and publication date, from what the page prints outside the body (and, failing
+that, from a weekday in the body that names a known event)."""
+from __future__ import annotations
+
+import re
+
+from ...core import dates
+from ...core.spans import pattern
+from ...core.vocab import ArticleDateSource as SOURCE
+from ...core.vocab import DatePrecision, DateResolution
+from ..text import sentence_at
+from . import layout as layout_rules
+from .model import DraftDate, DraftPublished, Known, Mark, Mention
+
+_HOUSE_NAME = re.compile(r"\b(?:Support|Join|Subscribe\s+to|from|with)\s+(?P<name>(?:The\s+)?[A-Z][\w-]*[a-z][\w-]*"
+                         r"(?:\s+[A-Z][\w-]*[a-z][\w-]*){0,3})")
+
+
+def outlet(text: str, lay: layout_rules.Layout, known: Known) -> str:
+    """The outlet: one the registries know that the page names outside the body or in its URL's host; else the
+    name the publisher's own blocks invite the reader to support, join or hear from; else the URL's host."""
+    outside = text[: lay.body_start] + " " + text[lay.body_end:]
+    host = re.sub(r"^https?://(?:www\.)?", "", lay.own_url.text).split("/")[0] if lay.own_url else ""
+    for name in sorted(known.outlets, key=len, reverse=True):
+        if pattern(name).search(outside) or (host and re.sub(r"\W", "", name.lower()) in host.replace(".", "")):
+            return name
+    names: dict[str, int] = {}
+    for b in lay.blocks:
+        if b.label == layout_rules.BOILERPLATE:
+            for m in _HOUSE_NAME.finditer(b.text):
+                names[m.group("name")] = names.get(m.group("name"), 0) + 1
+    if names:
+        return max(names, key=lambda n: (names[n], len(n)))
+    return host or "UNKNOWN OUTLET"
+
+
+def published(lay: layout_rules.Layout, url: str | None, given: str | None) -> DraftPublished:
+    """The publication date: as the curator gave it, else a printed date, else a dated path of the URL."""
+    if given:
+        value, precision = dates.parse_value(given)
+        return DraftPublished(SOURCE.INFERRED, value=given, note="given by the curator with --published", date=value,
+                              precision=precision, mark=Mark("--published", f"given on the command line: {given}"))
+    stamps = sorted(lay.timestamps, key=lambda f: f.rule != SOURCE.PRINTED)
+    for stamp in stamps:
+        r = dates.resolve(stamp.text, None, None)
+        return DraftPublished(stamp.rule, expression=stamp.text, date=r.date, precision=r.precision,
+                              mark=Mark(f"a printed {'update ' if stamp.rule == SOURCE.PRINTED_UPDATE else ''}date outside the body",
+                                        stamp.text))
+    if url:
+        try:
+            found: dates.Resolved | None = dates.resolve(url, None, None)
+        except dates.DateError:
+            found = None
+        if found and found.resolution == DateResolution.URL_PATH:
+            return DraftPublished(SOURCE.URL, expression=url, date=found.date, precision=found.precision,
+                                  mark=Mark("a /YYYY/MM/DD/ path in the article's own URL", url))
+    return DraftPublished(SOURCE.UNKNOWN, note="DRAFT: the seed prints no publication date; say what the text establishes",
+                          mark=Mark("no printed date, no dated URL", "nothing found"))
+
+
+def infer_published(text: str, found: list[DraftDate], mentions: list[Mention], known: Known) -> DraftPublished | None:
+    """No printed date: a weekday naming a registry event of that weekday dates the article on or after it."""
+    for d in found:
+        if d.rule != DateResolution.WEEKDAY:
+            continue
+        sentence = sentence_at(text, d.start)
+        people = {m.participant_id for m in mentions if sentence[0] <= m.start < sentence[1]}
+        city_text = text[sentence[0]: sentence[1]]
+        day_name = re.search(r"[A-Za-z]+day", d.text)
+        weekday = dates.WEEKDAYS[day_name.group(0).lower()] if day_name else -1
+        for e in known.events.values():
+            if e.date is None or e.precision != DatePrecision.DAY or e.date.weekday() != weekday:
+                continue
+            place = bool(e.city and re.search(rf"\b{re.escape(e.city)}\b", city_text))
+            shared = people & e.participants
+            if (place and len(shared) >= 1) or len(shared) >= 2:
+                return DraftPublished(
+                    SOURCE.INFERRED, value=e.date.isoformat(), date=e.date, precision=DatePrecision.DAY,
+                    note=(f"DRAFT: '{d.text}' names the weekday of registry event {e.event_id} ({e.date}); "
+                          "the article is dated to that day, the earliest date consistent with the weekday"),
+                    mark=Mark("no printed date: a weekday naming a registry event of that weekday",
+                              " ".join(text[sentence[0]:sentence[1]].split())))
+    return None
