@@ -381,3 +381,10 @@ def test_a_corpus_three_times_as_large_still_names_everything(tripled):
 
 def test_a_corpus_three_times_as_large_keeps_its_columns_in_date_order(tripled):
     check_date_order(tripled[0], tripled[1][figures.WHO_SAID_WHAT])
+
+
+def test_the_readme_shows_every_figure_with_alt_text(drawn):
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for path in drawn:
+        alt = re.search(rf"!\[([^\]]*)\]\({re.escape(path)}\)", readme)
+        assert alt and len(alt.group(1).split()) >= 8, path

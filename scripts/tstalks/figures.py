@@ -51,7 +51,10 @@ NO_LEVEL = "#999999"
 # (December 2022) to the Turkish elections that the April 2023 reports look ahead to. Events dated wholly
 # within it get the main panel; every other dated event is background, on a compressed time scale.
 TRACK = (dt.date(2022, 12, 1), dt.date(2023, 5, 31))
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Month names spelled out here rather than by strftime, whose names follow the machine's locale.
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+MONTHS = tuple(name[:3] for name in MONTH_NAMES)
 
 Range = tuple[dt.date, dt.date]
 Row = dict[str, Any]
@@ -580,7 +583,7 @@ def _undated_list(entries: list[Entry], gid: str) -> Block:
 
 
 def _window() -> str:
-    return f"{MONTHS[TRACK[0].month - 1]} {TRACK[0].year} – {MONTHS[TRACK[1].month - 1]} {TRACK[1].year}"
+    return f"{MONTH_NAMES[TRACK[0].month - 1]} {TRACK[0].year} – {MONTH_NAMES[TRACK[1].month - 1]} {TRACK[1].year}"
 
 
 def _timeline_legend(events: list[Dated], codelists: dict[str, list[dict[str, str]]]) -> Block:
@@ -591,11 +594,24 @@ def _timeline_legend(events: list[Dated], codelists: dict[str, list[dict[str, st
                                        for i, code in enumerate(levels) if code in shown]
     if None in shown:
         items.append((_dot(NO_LEVEL), "level not coded"))
-    items += [(_dot(GREY), "occurred, on a known day"), (_dot(GREY, False), "planned or proposed"),
-              (_box(GREY), "the period an imprecise date may fall in"),
-              (_box(GREY, style="--", alpha=0.5), "dated by the event it was part of")]
-    return _legend(items, "Colour: the highest level of officials present. Filled: occurred; hollow: planned or "
-                          "proposed.")
+    marks: list[tuple[Swatch, str]] = [
+        (_dot(GREY), "occurred, on a known day"), (_dot(GREY, False), "planned or proposed"),
+        (_box(GREY), "occurred, on a day within this period (a date known to the month or year)"),
+        (_box(GREY, False), "planned or proposed, within this period"),
+        (_box(GREY, style="--", alpha=0.5), "dated by the event it was part of")]
+    return _stack([_legend(items, "Colour: the highest level of officials present"),
+                   _legend(marks, "Mark: filled if the event occurred, hollow if it was only planned or proposed",
+                           gid="legend-marks")])
+
+
+def _stack(blocks: list[Block]) -> Block:
+    """Blocks one under the other, as one."""
+    def draw(page: Page, top: float) -> None:
+        for block in blocks:
+            block.draw(page, top)
+            top += block.height
+
+    return Block(sum(b.height for b in blocks), draw)
 
 
 def timeline(tables: dict[str, list[Row]], codelists: dict[str, list[dict[str, str]]]) -> bytes:
