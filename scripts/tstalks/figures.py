@@ -13,6 +13,7 @@ never cut.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 from collections.abc import Callable
@@ -235,8 +236,9 @@ def _num(date: dt.date) -> float:
 
 # ---------------------------------------------------------------------------------------------- text and layout
 
+@functools.lru_cache(maxsize=8192)
 def _text_width(text: str, size: float, weight: str = "normal") -> float:
-    """Width in inches, as the SVG backend lays the text out."""
+    """Width in inches, as the SVG backend lays the text out (cached: a measurement takes about a millisecond)."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import text_to_path
 
@@ -248,12 +250,19 @@ def _text_width(text: str, size: float, weight: str = "normal") -> float:
 def wrap(text: str, width: float, size: float, weight: str = "normal") -> list[str]:
     """`text` broken at spaces into lines no wider than `width` inches at `size` points (a single word wider than
     that stays whole on its own line)."""
+    # A line's width is taken as the sum of its words' and spaces' widths, so each word is measured once; kerning
+    # across a space, which this leaves out, is a small fraction of a point.
+    space = _text_width(" ", size, weight)
     lines: list[str] = []
+    used = 0.0
     for word in text.split():
-        if lines and _text_width(f"{lines[-1]} {word}", size, weight) <= width:
+        extent = _text_width(word, size, weight)
+        if lines and used + space + extent <= width:
             lines[-1] = f"{lines[-1]} {word}"
+            used += space + extent
         else:
             lines.append(word)
+            used = extent
     return lines or [""]
 
 
