@@ -388,3 +388,13 @@ def test_the_readme_shows_every_figure_with_alt_text(drawn):
     for path in drawn:
         alt = re.search(rf"!\[([^\]]*)\]\({re.escape(path)}\)", readme)
         assert alt and len(alt.group(1).split()) >= 8, path
+
+
+def test_an_empty_corpus_draws_every_figure_and_says_what_is_missing(built):
+    empty = {name: table.slice(0, 0) for name, table in built.tables.items()}
+    drawn = draw(empty, built.schemas.codelists)
+    assert "No event is dated within" in flat(drawn[figures.TIMELINE])
+    assert "No statement is coded" in flat(drawn[figures.WHO_SAID_WHAT])
+    assert "No statement is quoted by more than one article" in flat(drawn[figures.HOW_OUTLETS_QUOTE])
+    for raw in drawn.values():
+        check_width_and_text_size(raw)

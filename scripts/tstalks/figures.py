@@ -207,25 +207,13 @@ def _shown(row: Row, prefix: str, precision: str | None = None) -> str | None:
 
 
 def _shown_event_date(d: Dated) -> str:
+    """The event's dates as coded, or its parent's, said to be so."""
     if d.span is None:
         return "undated"
-    if d.inherited:
-        return f"{_shown_date(*_loose(d.span))}, dated by the event it was part of"
-    start = _shown(d.event, "start") or ""
-    end = _shown(d.event, "end", d.event.get("start_date_precision"))
-    return start if not end or end == start else f"{start} to {end}"
-
-
-def _loose(span: Range) -> tuple[dt.date, str]:
-    """The coarsest precision that names a span in one date (a whole month: 2022-12)."""
-    lo, hi = span
-    if lo == hi:
-        return lo, "day"
-    if lo.day == 1 and hi == _span_end(lo, "month"):
-        return lo, "month"
-    if (lo.month, lo.day) == (1, 1) and hi == _span_end(lo, "year"):
-        return lo, "year"
-    return lo, "day"
+    start = _shown(d.source, "start") or ""
+    end = _shown(d.source, "end", d.source.get("start_date_precision"))
+    shown = start if not end or end == start else f"{start} to {end}"
+    return f"{shown}, dated by the event it was part of" if d.inherited else shown
 
 
 def _num(date: dt.date) -> float:
