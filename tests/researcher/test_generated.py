@@ -5,7 +5,6 @@ import json
 import re
 import shutil
 import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pyarrow.csv as pacsv
@@ -19,7 +18,6 @@ from tstalks.cli import main
 from tstalks.core import CODEBOOK, FIGURES, Project
 from tstalks.publish import stage as publish
 
-SVG = "{http://www.w3.org/2000/svg}"
 needs_matplotlib = pytest.mark.skipif(not figures.available(), reason="matplotlib not installed (pip install -e '.[figures]')")
 
 
@@ -100,46 +98,7 @@ def test_build_check_reports_an_edited_codebook(checkout):
     assert "Run: tstalks build" in result.output
 
 
-@needs_matplotlib
-def test_figures_are_the_same_bytes_on_every_build(built):
-    again = build.build(Project(ROOT))
-    assert {p: again.files[p] for p in (figures.TIMELINE, figures.WHO_SAID_WHAT)} == \
-           {p: built.files[p] for p in (figures.TIMELINE, figures.WHO_SAID_WHAT)}
-
-
-def svg_texts(path: str) -> str:
-    tree = ET.fromstring((ROOT / path).read_bytes())
-    assert tree.tag == f"{SVG}svg"
-    return "\n".join("".join(t.itertext()) for t in tree.iter(f"{SVG}text"))
-
-
-def test_figures_carry_no_date():
-    for path in (figures.TIMELINE, figures.WHO_SAID_WHAT):
-        assert b"<dc:date>" not in (ROOT / path).read_bytes(), path
-
-
-def test_timeline_shows_every_dated_event_with_its_participants():
-    texts = svg_texts(figures.TIMELINE)
-    names = {p["participant_id"]: p["name"] for p in rows("participants")}
-    dated = {e["event_id"] for e in rows("events") if e["start_date"] is not None}
-    for event_id in dated:
-        assert event_id in texts, event_id
-    by_event: dict[str, set[str]] = {}
-    for ep in rows("event_participants"):
-        if ep["event_id"] in dated:
-            by_event.setdefault(ep["event_id"], set()).add(names[ep["participant_id"]])
-    for event_id, who in by_event.items():
-        shown = [name for name in who if name in texts]
-        assert len(shown) == len(who) or (len(shown) >= 6 and f"and {len(who) - 6} more" in texts), event_id
-
-
-def test_who_said_what_shows_every_speaker_and_every_event_spoken_about():
-    texts = svg_texts(figures.WHO_SAID_WHAT).replace("\n", "")
-    names = {p["participant_id"]: p["name"] for p in rows("participants")}
-    for s in rows("statements"):
-        assert names[s["speaker_id"]] in texts, s["speaker_id"]
-        if s["event_id"]:
-            assert s["event_id"] in texts, s["event_id"]
+# What each figure shows, and that it is the same bytes on every build, is specified in test_figures.py.
 
 
 def test_without_matplotlib_the_build_skips_figures_and_check_ignores_them(checkout, monkeypatch):
