@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 sys.path.insert(0, str(Path(__file__).parent))  # so tests can `import support` and `import strategies`
 
-from support import ROOT, copy_project  # noqa: E402
+from support import ROOT, copy_project
 
 _COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large,
                                                         HealthCheck.function_scoped_fixture]}

@@ -76,7 +76,7 @@ def test_r_joins_every_quote_to_its_statement_and_speaker(r_report):
     quote_ids = join["quote_id"] if isinstance(join["quote_id"], list) else [join["quote_id"]]
     speakers = join["speaker_id"] if isinstance(join["speaker_id"], list) else [join["speaker_id"]]
     assert len(quote_ids) == len(quotes), "a quote found no statement in R"
-    assert sorted(zip(quote_ids, speakers)) == sorted(zip(expected["quote_id"], expected["speaker_id"]))
+    assert sorted(zip(quote_ids, speakers, strict=True)) == sorted(zip(expected["quote_id"], expected["speaker_id"], strict=True))
 
 
 def test_r_refuses_a_cell_that_is_not_of_its_schema_type(tmp_path):

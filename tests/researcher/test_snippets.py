@@ -29,7 +29,8 @@ def snippets(language: str) -> list[str]:
 
 
 def _ids(bodies: list[str]) -> list[str]:
-    return [f"{i}:{next((l for l in b.splitlines() if l.strip() and not l.startswith('#')), '')[:40]}" for i, b in enumerate(bodies)]
+    first = [next((line for line in b.splitlines() if line.strip() and not line.startswith("#")), "") for b in bodies]
+    return [f"{i}:{line[:40]}" for i, line in enumerate(first)]
 
 
 PASTE = "mark each loading snippet of README.md with the info string `python run` or `r run`"

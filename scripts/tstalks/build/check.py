@@ -84,7 +84,9 @@ def _dates(table: str, row: Row, texts: dict[str, ArticleText]) -> list[Problem]
     column = "start_date" if table == "events" else "statement_date"
     text = texts.get(row.get("date_article_id") or "")
     planned = row.get("event_status") in UNDATED_STATUS
-    if row[column] and text and text.published and not planned and row[column] > period_end(text.published, text.published_precision or "day"):
+    after = text is not None and text.published is not None and row[column] is not None \
+        and row[column] > period_end(text.published, text.published_precision or "day")
+    if after and text is not None and not planned:
         found.append(_problem(row, table, f"{column} {row[column]} is after the publication of {text.article_id} "
                               f"({text.published}), yet the event is not planned or proposed",
                               "check the expression; a future date needs status 'planned' or 'proposed'"))

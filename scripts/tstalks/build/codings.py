@@ -5,9 +5,10 @@ all, for the curation commands."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import fastjsonschema
 import jsonschema
@@ -18,6 +19,7 @@ from ..core.schemas import ARTICLE, Schemas
 from ..core.seeds import sha256
 from ..core.yamlfile import Path as DataPath
 from ..core.yamlfile import YamlError, line_of, parse_yaml, stream_yaml
+
 
 @dataclass(frozen=True)
 class CodingFile:
@@ -33,7 +35,7 @@ class Seed:
     """A seed article: its file name, SHA-256, and its text, decoded without newline translation (so offsets are
     into the file as stored). The text is held, or, for a large corpus, a function that reads it again when asked."""
 
-    __slots__ = ("file", "sha256", "_text")
+    __slots__ = ("_text", "file", "sha256")
 
     def __init__(self, file: str, text: str | Callable[[], str], sha256: str):
         self.file, self._text, self.sha256 = file, text, sha256
@@ -60,7 +62,9 @@ class Codings:
 
     def entries(self, kind: str) -> Iterator[Entry]:
         reg = self.registries.get(kind)
-        for i, entry in enumerate(reg.data[kind] if reg else []):
+        if reg is None:
+            return
+        for i, entry in enumerate(reg.data[kind]):
             yield i, entry, reg
 
 
@@ -132,7 +136,7 @@ class SeedReader:
             path = self.project.articles / file
             raw = path.read_bytes() if path.parent == self.project.articles and path.is_file() else None
             text = self._decode(raw, path) if raw is not None else None
-            self.read[file] = None if text is None else Seed(
+            self.read[file] = None if text is None or raw is None else Seed(
                 file, text if self.keep else functools.partial(self._text, file), sha256(raw))
         return self.read[file]
 
@@ -196,7 +200,7 @@ def fast_valid(schema: dict[str, Any], data: Any) -> bool:
     try:
         _compiled(schema)[1](data)
         return True
-    except Exception:  # noqa: BLE001 (JsonSchemaException, or anything the generated code trips on)
+    except Exception:
         return False
 
 

@@ -19,7 +19,7 @@ PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 # Per format: where its descriptor lies, the resource paths relative to it, and the properties its resources carry.
 # Parquet resources carry no `bytes`: frictionless 5 reads Parquet through pandas, cannot count its bytes, and
 # reports any `bytes` there as a mismatch (measured with 5.21); `tstalks validate` checks the hash itself.
-FORMATS = {
+FORMATS: dict[str, dict[str, Any]] = {
     "csv": {"descriptor": CSV_DESCRIPTOR, "folder": "data/csv/", "has_bytes": True, "properties": {
         "mediatype": "text/csv", "encoding": "utf-8",
         "dialect": {"delimiter": ",", "quoteChar": "\"", "header": True, "lineTerminator": "\n"}}},

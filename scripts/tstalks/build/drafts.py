@@ -5,7 +5,8 @@ against the seed and deleted its mark, the coding may not reach the published ta
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..core.problems import Problem
 

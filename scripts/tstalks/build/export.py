@@ -8,7 +8,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -76,7 +77,7 @@ def to_csv(table: pa.Table, schema: dict[str, Any]) -> bytes:
     chunks = []
     for batch in table.to_batches(max_chunksize=BATCH_ROWS):
         columns = [batch.column(n).to_pylist() for n in names]
-        writer.writerows([_cell(v) for v in row] for row in zip(*columns))
+        writer.writerows([_cell(v) for v in row] for row in zip(*columns, strict=True))
         chunks.append(out.getvalue().encode("utf-8"))
         out.seek(0)
         out.truncate()

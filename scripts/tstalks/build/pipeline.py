@@ -6,8 +6,8 @@ tables' columns, not the parsed codings, the seeds or Python rows. What the buil
 writing them (after validating them) is the publish stage's."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 import pyarrow as pa
 

@@ -25,7 +25,7 @@ def run() -> None:
     """Entry point: problems in the user's input never show a traceback (set TSTALKS_DEBUG=1 to see one)."""
     try:
         main(standalone_mode=True)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence for a curator's terminal
+    except Exception as exc:
         if os.environ.get("TSTALKS_DEBUG"):
             raise
         kind = "error" if isinstance(exc, (OSError, ValueError)) else "internal error (please report it, with TSTALKS_DEBUG=1 output)"

@@ -3,8 +3,8 @@ place and participants; a dated one that matches none is proposed as a new event
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from ...core import dates
 from ...core.vocab import DatePrecision, EventRole

@@ -13,8 +13,8 @@ Offsets are code points into the seed as stored, like everywhere else.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ...core import dates
 from ...core.spans import find_all, pattern
@@ -222,7 +222,7 @@ def layout(text: str) -> Layout:
     labelled = [Block(s, e, t, *label(t)) for s, e, t in raw]
     labelled = _context(labelled)
     first, last = _body_run(labelled)
-    if first is None:  # nothing reads as prose: offer the whole text and say so
+    if first is None or last is None:  # nothing reads as prose: offer the whole text and say so
         start = len(text) - len(text.lstrip())
         return Layout(tuple(labelled), start, len(text.rstrip()), "no prose paragraph found: the whole text")
     body = labelled[first: last + 1]
@@ -278,7 +278,8 @@ def _standfirst(out: list[Block], i: int, prev: Block | None, nxt: Block | None)
 
 def _body_run(bs: list[Block]) -> tuple[int | None, int | None]:
     """The run of blocks with the most prose characters, made of prose and captions, starting and ending with prose."""
-    best, best_score = (None, None), 0
+    best: tuple[int | None, int | None] = (None, None)
+    best_score = 0
     i = 0
     while i < len(bs):
         if bs[i].label != PROSE:
