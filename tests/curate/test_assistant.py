@@ -18,6 +18,7 @@ from tstalks.core import Failed, Project, dates, load_schemas
 from tstalks.core.yamlfile import parse_yaml
 from tstalks.curate import add as adding
 from tstalks.curate import assistant
+from tstalks.curate.assistant import datescan
 from tstalks.curate.assistant import layout as body
 from tstalks.curate.text import quoted_passages
 
@@ -66,13 +67,13 @@ def test_body_is_the_prose_between_publisher_blocks(paragraphs):
 def test_a_lower_case_month_name_is_not_a_date():
     text = "As you may have heard, the talks may resume."
     pub = assistant.DraftPublished("printed", date=dt.date(2023, 4, 25), precision="day")
-    assert assistant._dates(text, 0, len(text), pub) == []
+    assert datescan.scan(text, 0, len(text), pub) == []
 
 
 def test_a_date_expression_is_resolved_against_the_publication_date():
     text = "The ministers met in Moscow on Tuesday."
     pub = assistant.DraftPublished("printed", date=dt.date(2023, 4, 27), precision="day")
-    (found,) = assistant._dates(text, 0, len(text), pub)
+    (found,) = datescan.scan(text, 0, len(text), pub)
     assert (found.text, found.value) == ("on Tuesday", dt.date(2023, 4, 25))
 
 

@@ -117,6 +117,7 @@ def test_any_value_of_the_value_pattern_parses_or_raises_a_date_error(value):
     assert date.isoformat().startswith(value.rstrip("s")[:4])
 
 
+@pytest.mark.slow
 @given(curations(max_articles=2), st.integers(1, 3000))
 def test_an_explicit_date_after_publication_is_refused_unless_the_event_is_planned(curation, days_after):
     # Date the first event by words of an article printing a date after that article's publication.

@@ -24,6 +24,7 @@ def build_in_tmp(curation):
         return pipeline.build(Project(write_project(Path(folder), curation)))
 
 
+@pytest.mark.slow
 @given(curations())
 def test_every_primary_key_is_unique(curation):
     result = build_in_tmp(curation)
@@ -33,6 +34,7 @@ def test_every_primary_key_is_unique(curation):
         assert len(keys) == len(set(keys)), f"{name}: duplicate primary key"
 
 
+@pytest.mark.slow
 @given(curations())
 def test_every_foreign_key_declared_in_the_table_schemas_resolves(curation):
     result = build_in_tmp(curation)
@@ -50,6 +52,7 @@ def test_every_foreign_key_declared_in_the_table_schemas_resolves(curation):
     assert checked > 0
 
 
+@pytest.mark.slow
 @given(curations())
 def test_every_quote_matches_its_span(curation):
     result = build_in_tmp(curation)
@@ -60,6 +63,7 @@ def test_every_quote_matches_its_span(curation):
         assert seeds[q["article_id"]][q["span_start"]:q["span_end"]] == q["quote_text"]
 
 
+@pytest.mark.slow
 @given(curations())
 def test_every_span_is_where_the_curated_words_were_placed(curation):
     result = build_in_tmp(curation)
@@ -70,6 +74,7 @@ def test_every_span_is_where_the_curated_words_were_placed(curation):
         assert found == expected, name
 
 
+@pytest.mark.slow
 @given(curations())
 def test_every_article_body_lies_between_its_first_and_last_words(curation):
     result = build_in_tmp(curation)
@@ -79,6 +84,7 @@ def test_every_article_body_lies_between_its_first_and_last_words(curation):
         assert row["word_count"] == len(a.text[a.body[0]:a.body[1]].split())
 
 
+@pytest.mark.slow
 @given(curations())
 def test_every_date_is_what_its_words_or_value_mean(curation):
     result = build_in_tmp(curation)
@@ -96,6 +102,7 @@ def test_every_date_is_what_its_words_or_value_mean(curation):
         assert (row["statement_date"], row["statement_date_precision"], row["date_resolution"]) == expected
 
 
+@pytest.mark.slow
 @given(curations())
 def test_curated_values_survive_csv_and_parquet_unchanged(curation):
     """Unicode, right-to-left text, commas, tabs, newlines, quote characters, CSV traps ("NA", "null"),
@@ -123,6 +130,7 @@ def test_curated_values_survive_csv_and_parquet_unchanged(curation):
             assert (r["outlet"], r["note"], r["url"], r["byline"]) == (a.outlet, a.note, a.url, a.byline)
 
 
+@pytest.mark.slow
 @given(curations())
 def test_csv_and_parquet_hold_identical_rows_and_types(curation):
     result = build_in_tmp(curation)
@@ -132,12 +140,14 @@ def test_csv_and_parquet_hold_identical_rows_and_types(curation):
         assert [(f.name, f.type) for f in arrow] == [(f["name"], ARROW_TYPES[f["type"]]) for f in schema["fields"]], name
 
 
+@pytest.mark.slow
 @given(curations())
 def test_two_builds_of_the_same_input_are_byte_identical(curation):
     first, second = build_in_tmp(curation), build_in_tmp(curation)  # in two different folders
     assert first.files == second.files
 
 
+@pytest.mark.slow
 @FEW
 @given(curations())
 def test_stock_frictionless_validator_reports_the_package_valid(curation):

@@ -16,6 +16,7 @@ from typing import Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from click.testing import CliRunner
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -81,6 +82,7 @@ def assert_refused(root: Path, file: str, *mentions: str, line: bool = True) -> 
 
 # --- removing what others refer to -----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @given(curations(), st.data())
 def test_removing_a_referenced_participant_is_caught(curation, data):
     gone = data.draw(st.sampled_from([p["id"] for p in curation.participants]))
@@ -92,6 +94,7 @@ def test_removing_a_referenced_participant_is_caught(curation, data):
         assert_refused(root, problem.file, gone)
 
 
+@pytest.mark.slow
 @given(curations(), st.data())
 def test_removing_a_referenced_event_is_caught(curation, data):
     gone = data.draw(st.sampled_from([e["id"] for e in curation.events]))
@@ -101,6 +104,7 @@ def test_removing_a_referenced_event_is_caught(curation, data):
         assert_refused(root, f"seeds/codings/articles/{mentioned_in}.yaml", gone, "refers to no row of events")
 
 
+@pytest.mark.slow
 @given(curations())
 def test_removing_a_referenced_article_coding_is_caught(curation):
     gone = curation.events[0]["date"]["article"]  # the first event is always dated by words of an article
@@ -109,6 +113,7 @@ def test_removing_a_referenced_article_coding_is_caught(curation):
         assert_refused(root, "seeds/codings/events.yaml", f"article '{gone}' is not coded")
 
 
+@pytest.mark.slow
 @given(curations(), st.data())
 def test_removing_an_article_seed_is_caught(curation, data):
     a = data.draw(st.sampled_from(curation.articles))
@@ -119,6 +124,7 @@ def test_removing_an_article_seed_is_caught(curation, data):
 
 # --- duplicating an id -----------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @given(curations(), st.data())
 def test_duplicating_a_registry_id_is_caught(curation, data):
     kind = data.draw(st.sampled_from([k for k in REGISTRIES if getattr(curation, k)]))
@@ -130,6 +136,7 @@ def test_duplicating_a_registry_id_is_caught(curation, data):
         assert_refused(root, f"seeds/codings/{kind}.yaml", original["id"], "duplicate")
 
 
+@pytest.mark.slow
 @given(curations(), st.data())
 def test_duplicating_a_quote_id_is_caught(curation, data):
     quoted = [a for a in curation.articles if a.coding.get("quotes")]
@@ -141,6 +148,7 @@ def test_duplicating_a_quote_id_is_caught(curation, data):
         assert_refused(root, f"seeds/codings/articles/{a.id}.yaml", quotes[0]["id"], "duplicate")
 
 
+@pytest.mark.slow
 @given(curations(), st.data())
 def test_coding_an_article_id_twice_is_caught(curation, data):
     a = data.draw(st.sampled_from(curation.articles))
@@ -159,6 +167,7 @@ def shifted(words: str) -> str:
     return words[:i] + words[i + 1] + " " + words[i + 2:]
 
 
+@pytest.mark.slow
 @given(curations(), st.data())
 def test_curated_words_shifted_by_one_character_are_caught(curation, data):
     a = data.draw(st.sampled_from(curation.articles))
@@ -177,6 +186,7 @@ def test_curated_words_shifted_by_one_character_are_caught(curation, data):
         assert_refused(root, f"seeds/codings/articles/{a.id}.yaml", where, "is not in")
 
 
+@pytest.mark.slow
 @given(curations(), st.data())
 def test_an_occurrence_that_does_not_pick_one_match_is_caught(curation, data):
     quoted = [a for a in curation.articles if a.coding.get("quotes")]
@@ -239,6 +249,7 @@ def test_a_tampered_published_span_is_caught_by_tstalks_validate(curation, data)
         assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 @given(curations(), st.data())
 def test_a_tampered_published_span_is_caught_by_build_check(curation, data):
     with published_project(curation) as root:
@@ -251,6 +262,7 @@ def test_a_tampered_published_span_is_caught_by_build_check(curation, data):
 
 # --- seeds -----------------------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @given(curations(), st.data())
 def test_changing_one_character_of_a_seed_is_caught(curation, data):
     a = data.draw(st.sampled_from(curation.articles))
@@ -267,6 +279,7 @@ impossible_dates = st.sampled_from(["2023-02-30", "2023-02-29", "2022-04-31", "2
                                     "2021-11-31", "2023-02"[:4] + "-14"])
 
 
+@pytest.mark.slow
 @given(curations(), st.data(), impossible_dates)
 def test_an_impossible_date_is_caught(curation, data, value):
     where = data.draw(st.sampled_from(["event", "statement", "published"] if curation.statements else ["event", "published"]))
@@ -284,6 +297,7 @@ def test_an_impossible_date_is_caught(curation, data, value):
         assert_refused(root, f"seeds/codings/{kind}.yaml", entry["id"], value, "not a real date")
 
 
+@pytest.mark.slow
 @given(curations(), st.integers(1, 4000))
 def test_an_end_date_before_the_start_date_is_caught(curation, days_before):
     events = json.loads(json.dumps(curation.events))
@@ -302,6 +316,7 @@ def test_an_end_date_before_the_start_date_is_caught(curation, days_before):
 unknown_codes = st.text("abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12)
 
 
+@pytest.mark.slow
 @given(curations(), st.data(), unknown_codes)
 def test_an_unknown_vocabulary_value_is_caught(curation, data, code):
     places = [("participants", "kind", "participant_kind"), ("events", "type", "event_type"),
@@ -320,6 +335,7 @@ def test_an_unknown_vocabulary_value_is_caught(curation, data, code):
         assert "codelist" in output
 
 
+@pytest.mark.slow
 @given(curations(), st.data(), unknown_codes)
 def test_an_unknown_vocabulary_value_in_an_article_coding_is_caught(curation, data, code):
     a = data.draw(st.sampled_from(curation.articles))
@@ -357,6 +373,7 @@ BROKEN_YAML = ["oops: [unclosed\n", "key: value: another\n", "  - misplaced: ite
                "{a: 1\n", "- x\n y: z\n"]
 
 
+@pytest.mark.slow
 @given(curations(), coding_files, st.sampled_from(BROKEN_YAML))
 def test_a_coding_file_that_is_not_valid_yaml_is_caught(curation, which, snippet):
     rel = coding_file(curation, which)
@@ -369,6 +386,7 @@ def test_a_coding_file_that_is_not_valid_yaml_is_caught(curation, which, snippet
 ALIASES = ["extra: &shared [1, 2]\nagain: *shared\n", "base: &b {kind: person}\nmerged:\n  <<: *b\n", "solo: &lonely x\n"]
 
 
+@pytest.mark.slow
 @given(curations(), coding_files, st.sampled_from(ALIASES))
 def test_a_coding_file_using_yaml_anchors_or_aliases_is_caught(curation, which, snippet):
     rel = coding_file(curation, which)
@@ -383,6 +401,7 @@ TAGS = ["!!python/object/apply:os.system ['echo owned']", "!!python/name:os.syst
         "!!set {a: null}", "!!omap [a: 1]", "!custom value", "!!timestamp 2001-12-14", "!!float '1'"]
 
 
+@pytest.mark.slow
 @given(curations(), coding_files, st.sampled_from(TAGS))
 def test_a_coding_file_using_yaml_tags_is_caught(curation, which, tagged):
     rel = coding_file(curation, which)
@@ -392,6 +411,7 @@ def test_a_coding_file_using_yaml_tags_is_caught(curation, which, tagged):
         assert_refused(root, rel, "uses the YAML tag")
 
 
+@pytest.mark.slow
 @given(curations(), coding_files, st.data())
 def test_a_coding_file_that_is_not_utf8_is_caught(curation, which, data):
     rel = coding_file(curation, which)
@@ -411,6 +431,7 @@ def test_a_coding_file_that_is_not_utf8_is_caught(curation, which, data):
         assert_refused(root, rel, "not UTF-8")
 
 
+@pytest.mark.slow
 @given(curations(), coding_files, st.sampled_from(["", "\n", "   \n\t\n", "# nothing but a comment\n"]))
 def test_an_empty_coding_file_is_caught(curation, which, content):
     rel = coding_file(curation, which)
@@ -438,6 +459,7 @@ def test_arbitrary_yaml_like_text_never_crashes_the_yaml_reader(text):
     assert all(p.file == "f.yaml" and p.message and p.fix for p in problems)
 
 
+@pytest.mark.slow
 @given(curations(max_articles=2), coding_files, st.data())
 def test_documents_generated_from_the_coding_schemas_never_crash_the_build(curation, which, data):
     schema = SCHEMAS["article" if which == "article" else which]
@@ -455,6 +477,7 @@ def test_documents_generated_from_the_coding_schemas_never_crash_the_build(curat
         assert snapshot(root) == before
 
 
+@pytest.mark.slow
 @given(curations(max_articles=2), coding_files, yaml_values)
 def test_arbitrary_yaml_values_in_a_coding_file_never_crash_the_build(curation, which, value):
     rel = coding_file(curation, which)
@@ -466,6 +489,7 @@ def test_arbitrary_yaml_values_in_a_coding_file_never_crash_the_build(curation, 
             assert all(p.file and p.message for p in exc.problems)
 
 
+@pytest.mark.slow
 @FEW
 @given(curations(max_articles=2), st.data())
 def test_the_installed_command_refuses_broken_input_without_a_traceback(curation, data):

@@ -125,6 +125,7 @@ def test_each_injected_class_of_error_is_found(package: Path, tmp_path: Path, ki
 @given(st.lists(st.tuples(st.sampled_from(["type", "required", "enum", "pattern", "fk", "pk"]),
                           st.integers(0, 10_000), st.integers(0, 10_000), st.integers(0, 10_000)),
                 min_size=1, max_size=5))
+@pytest.mark.slow
 def test_fast_validation_reports_what_frictionless_reports(package: Path, tmp_path: Path,
                                                             injections: list[tuple[str, int, int, int]]) -> None:
     folder = _broken(package, tmp_path, injections)
