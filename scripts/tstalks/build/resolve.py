@@ -18,6 +18,7 @@ from ..core.problems import Failed, Problem
 from ..core.schemas import Role, Schemas
 from ..core.vocab import ArticleDateSource as SOURCE
 from ..core.vocab import DateResolution as RESOLUTION
+from ..core.vocab import EventStatus
 from .codings import CodingFile, Codings, Entry, Seed
 from .drafts import draft_problems
 
@@ -258,9 +259,10 @@ def _participant(ctx: _Context, reg: CodingFile, i: int, p: dict[str, Any], text
 
 
 def _date_fields(ctx: _Context, reg: CodingFile, path: DataPath, where: str, spec: dict[str, Any] | None,
-                 texts: dict[str, ArticleText], event_date: tuple[dt.date | None, str | None] | None = None
-                 ) -> tuple[dt.date | None, str | None, dict[str, Any]]:
-    """(date, precision, provenance columns) for one date spec of a registry entry."""
+                 texts: dict[str, ArticleText], event_date: tuple[dt.date | None, str | None] | None = None,
+                 ahead: bool = False) -> tuple[dt.date | None, str | None, dict[str, Any]]:
+    """(date, precision, provenance columns) for one date spec of a registry entry; `ahead` for what is planned or
+    proposed (its weekdays and months are the next ones, not the last)."""
     none: dict[str, Any] = {"date_expression": None, "date_article_id": None, "date_resolution": None}
     if spec is None:
         return None, None, none
@@ -277,11 +279,12 @@ def _date_fields(ctx: _Context, reg: CodingFile, path: DataPath, where: str, spe
             ctx.problem(reg, path + ("value",), where, exc.message, exc.fix)
             return None, None, none
         return value, precision, {**none, "date_resolution": RESOLUTION.INFERRED}
-    return _expression_date(ctx, reg, path, where, spec, texts, none)
+    return _expression_date(ctx, reg, path, where, spec, texts, none, ahead)
 
 
 def _expression_date(ctx: _Context, reg: CodingFile, path: DataPath, where: str, spec: dict[str, Any],
-                     texts: dict[str, ArticleText], none: dict[str, Any]) -> tuple[dt.date | None, str | None, dict[str, Any]]:
+                     texts: dict[str, ArticleText], none: dict[str, Any],
+                     ahead: bool = False) -> tuple[dt.date | None, str | None, dict[str, Any]]:
     """A date from words of an article's body, resolved against that article's publication date."""
     text = texts.get(spec["article"])
     if text is None:
@@ -291,7 +294,7 @@ def _expression_date(ctx: _Context, reg: CodingFile, path: DataPath, where: str,
     if not ctx.locate(reg, path, where, text, spec, key="expression"):
         return None, None, none
     try:
-        r = dates.resolve(spec["expression"], text.published, text.published_precision)
+        r = dates.resolve(spec["expression"], text.published, text.published_precision, ahead)
     except dates.DateError as exc:
         ctx.problem(reg, path + ("expression",), where, exc.message, exc.fix)
         return None, None, none
@@ -302,8 +305,9 @@ def _expression_date(ctx: _Context, reg: CodingFile, path: DataPath, where: str,
 def _event(ctx: _Context, reg: CodingFile, i: int, e: dict[str, Any], texts: dict[str, ArticleText],
            event_dates: dict[str, tuple[dt.date | None, str | None]]) -> Iterator[tuple[str, Row]]:
     path = ("events", i)
-    start, start_precision, provenance = _date_fields(ctx, reg, path + ("date",), e["id"], e.get("date"), texts)
-    end, end_precision, _ = _date_fields(ctx, reg, path + ("end_date",), e["id"], e.get("end_date"), texts)
+    ahead = e["status"] in (EventStatus.PLANNED, EventStatus.PROPOSED)
+    start, start_precision, provenance = _date_fields(ctx, reg, path + ("date",), e["id"], e.get("date"), texts, ahead=ahead)
+    end, end_precision, _ = _date_fields(ctx, reg, path + ("end_date",), e["id"], e.get("end_date"), texts, ahead=ahead)
     event_dates[e["id"]] = (start, start_precision)
     yield "events", ctx.make("events", e, _origin(reg, path, e["id"]), start_date=start,
                              start_date_precision=start_precision, end_date=end, end_date_precision=end_precision,

@@ -70,23 +70,22 @@ def add(article: Path, url: str | None, outlet: str | None, published: str | Non
 
 @click.command("evaluate-assistant")
 @root_option
-@click.option("--codings", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Measure against this folder of codings instead; writes nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if docs/assistant.md is out of date.")
-def evaluate_assistant(root: str | None, codings: Path | None, check: bool) -> None:
-    """Measure the curation assistant on every coded article as if it were new, and write docs/assistant.md."""
-    from ..curate import evaluate
+def evaluate_assistant(root: str | None, check: bool) -> None:
+    """Measure the curation assistant: every confirmed article drafted as if new (leave-one-out), and the drafts kept
+    at first contact in benchmarks/first-contact/; write docs/assistant.md."""
+    from ..curate import evaluation
 
     project = project_at(root)
     try:
-        text, stale = evaluate.run(project, codings, check)
+        text, stale = evaluation.evaluate(project, check)
     except Failed as exc:
         fail(exc.problems, "Fix the codings, then measure again.")
     if check:
         if stale:
-            click.echo(f"{evaluate.REPORT} is out of date. Run: tstalks evaluate-assistant", err=True)
+            click.echo(f"{evaluation.REPORT} is out of date. Run: tstalks evaluate-assistant", err=True)
             sys.exit(1)
-        click.echo(f"{evaluate.REPORT} is up to date.")
+        click.echo(f"{evaluation.REPORT} is up to date.")
         return
     click.echo(text)
 

@@ -49,7 +49,9 @@ def _rules() -> list[tuple[str, re.Pattern[str]]]:
         ("month_year", rf"{_QUALIFIER}{_MONTH},?\s+(?P<year>\d{{4}})"),
         ("decade", r"(?:the\s+)?(?P<decade>\d{3}0)s"),
         ("year", r"(?P<year>\d{4})"),
-        ("weekday", rf"(?:last\s+|this\s+past\s+)?{_WEEKDAY}(?:['’]s)?"),
+        ("month_day", rf"(?:{_WEEKDAY},?\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}"),
+        ("month_day", rf"(?:{_WEEKDAY},?\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"),
+        ("weekday", rf"(?:last\s+|this\s+past\s+|(?P<next>next|this\s+coming)\s+)?{_WEEKDAY}(?:['’]s)?"),
         ("named_month", rf"{_QUALIFIER}{_MONTH}"),
         ("this_month", r"(?:earlier\s+|later\s+)?(?:this|this\s+past)\s+month"),
         ("last_month", r"last\s+month"),
@@ -66,8 +68,11 @@ RULES = _rules()
 _LEAD = re.compile(r"^(?:on|in|since|from|by|at|during|throughout|as of)\s+", re.IGNORECASE)
 
 
-def resolve(expression: str, published: dt.date | None, published_precision: str | None) -> Resolved:
-    """Resolve `expression` against a publication date. DateError says why it cannot be."""
+def resolve(expression: str, published: dt.date | None, published_precision: str | None, ahead: bool = False) -> Resolved:
+    """Resolve `expression` against a publication date. DateError says why it cannot be.
+
+    `ahead`: the expression dates a planned or proposed event, so a weekday, a named month or a month and day
+    without a year is the first such one on or after publication rather than the latest on or before it."""
     full = " ".join(expression.split()).strip(" .,")
     # Without the leading preposition first; then whole, for rules that start with one ("in 11 years").
     for text in (_LEAD.sub("", full).strip(), full):
@@ -75,7 +80,7 @@ def resolve(expression: str, published: dt.date | None, published_precision: str
             m = rx.fullmatch(text)
             if m:
                 try:
-                    return _apply(name, m, expression, published, published_precision)
+                    return _apply(name, m, expression, published, published_precision, ahead)
                 except (ValueError, OverflowError) as exc:  # year 0, "3000 years ago": outside the calendar
                     raise DateError(f"'{expression}' resolves to no real date ({exc})",
                                     "check the expression against the seed, or give an inferred 'value' with a 'note'") from None
@@ -84,7 +89,8 @@ def resolve(expression: str, published: dt.date | None, published_precision: str
                     "or give an inferred 'value' with a 'note'")
 
 
-def _apply(rule: str, m: re.Match[str], expression: str, pub: dt.date | None, pub_precision: str | None) -> Resolved:
+def _apply(rule: str, m: re.Match[str], expression: str, pub: dt.date | None, pub_precision: str | None,
+           ahead: bool = False) -> Resolved:
     g = m.groupdict()
     if rule in _ABSOLUTE:
         return _ABSOLUTE[rule](g, expression)
@@ -95,6 +101,8 @@ def _apply(rule: str, m: re.Match[str], expression: str, pub: dt.date | None, pu
         raise DateError(f"'{expression}' is relative, and the article's publication date is {known}",
                         f"a {rule.replace('_', ' ')} expression needs a publication date of {need} precision; "
                         "give the date as an inferred 'value' with a 'note' instead")
+    if ahead and rule in _AHEAD:
+        return _AHEAD[rule](g, expression, pub)
     return _RELATIVE[rule](g, expression, pub)
 
 
@@ -111,6 +119,35 @@ def _named_month(g: dict[str, str], pub: dt.date) -> Resolved:
     month = MONTHS[g["month"].lower()]
     year = pub.year if month <= pub.month else pub.year - 1
     return Resolved(dt.date(year, month, 1), P.MONTH, R.NAMED_MONTH)
+
+
+def _month_day(g: dict[str, str], expression: str, pub: dt.date, ahead: bool) -> Resolved:
+    """The latest such day on or before publication (ahead: the first on or after it)."""
+    month, day = MONTHS[g["month"].lower()], int(g["day"])
+    year = pub.year
+    candidate = _date(year, month, day, expression) if (month, day) != (2, 29) else None
+    if candidate is None or (candidate > pub and not ahead) or (candidate < pub and ahead):
+        year += 1 if ahead else -1
+        candidate = _date(year, month, day, expression)
+    if g.get("weekday") and WEEKDAYS[g["weekday"].lower()] != candidate.weekday():
+        raise DateError(f"'{expression}' names a {g['weekday']}, but {candidate} is a {calendar.day_name[candidate.weekday()]}",
+                        "check the expression against the seed; if the seed contradicts itself, record a discrepancy")
+    return Resolved(candidate, P.DAY, R.MONTH_DAY_AHEAD if ahead else R.MONTH_DAY)
+
+
+def _weekday(g: dict[str, str], pub: dt.date, ahead: bool) -> Resolved:
+    """The latest such weekday on or before publication (ahead, or "next": the first after it)."""
+    wanted = WEEKDAYS[g["weekday"].lower()]
+    if ahead:
+        return Resolved(pub + dt.timedelta(days=(wanted - pub.weekday()) % 7 or 7), P.DAY, R.WEEKDAY_AHEAD)
+    return Resolved(pub - dt.timedelta(days=(pub.weekday() - wanted) % 7), P.DAY, R.WEEKDAY)
+
+
+def _named_month_ahead(g: dict[str, str], pub: dt.date) -> Resolved:
+    """The first such month on or after the publication's month."""
+    month = MONTHS[g["month"].lower()]
+    year = pub.year if month >= pub.month else pub.year + 1
+    return Resolved(dt.date(year, month, 1), P.MONTH, R.NAMED_MONTH_AHEAD)
 
 
 def _last_month(pub: dt.date) -> Resolved:
@@ -132,17 +169,22 @@ _ABSOLUTE: dict[str, _Absolute] = {
     "decade": lambda g, x: Resolved(_date(int(g["decade"]), 1, 1, x), P.DECADE, R.EXPLICIT),
     "year": lambda g, x: Resolved(_date(int(g["year"]), 1, 1, x), P.YEAR, R.EXPLICIT),
 }
-_NEEDS = {R.WEEKDAY: P.DAY, R.NAMED_MONTH: P.MONTH, R.THIS_MONTH: P.MONTH, R.LAST_MONTH: P.MONTH}
+_NEEDS = {R.WEEKDAY: P.DAY, R.MONTH_DAY: P.DAY, R.NAMED_MONTH: P.MONTH, R.THIS_MONTH: P.MONTH, R.LAST_MONTH: P.MONTH}
 _Relative = Callable[[dict[str, str], str, dt.date], Resolved]
 _RELATIVE: dict[str, _Relative] = {
-    R.WEEKDAY: lambda g, x, pub: Resolved(pub - dt.timedelta(days=(pub.weekday() - WEEKDAYS[g["weekday"].lower()]) % 7),
-                                          P.DAY, R.WEEKDAY),
+    R.WEEKDAY: lambda g, x, pub: _weekday(g, pub, g.get("next") is not None),
+    R.MONTH_DAY: lambda g, x, pub: _month_day(g, x, pub, False),
     R.NAMED_MONTH: lambda g, x, pub: _named_month(g, pub),
     R.THIS_MONTH: lambda g, x, pub: Resolved(pub.replace(day=1), P.MONTH, R.THIS_MONTH),
     R.LAST_MONTH: lambda g, x, pub: _last_month(pub),
     R.THIS_YEAR: lambda g, x, pub: Resolved(dt.date(pub.year, 1, 1), P.YEAR, R.THIS_YEAR),
     R.LAST_YEAR: lambda g, x, pub: Resolved(dt.date(pub.year - 1, 1, 1), P.YEAR, R.LAST_YEAR),
     R.YEARS_AGO: _years_ago,
+}
+_AHEAD: dict[str, _Relative] = {
+    R.WEEKDAY: lambda g, x, pub: _weekday(g, pub, True),
+    R.MONTH_DAY: lambda g, x, pub: _month_day(g, x, pub, True),
+    R.NAMED_MONTH: lambda g, x, pub: _named_month_ahead(g, pub),
 }
 
 

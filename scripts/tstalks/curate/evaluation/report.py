@@ -1,0 +1,146 @@
+"""docs/assistant.md: the assistant's measured quality, first contact and leave-one-out, per article and in total."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .compare import JACCARD, Score
+from .run import FIRST_CONTACT, Measured
+
+REPORT = "docs/assistant.md"
+Ratio = tuple[int, int]
+
+
+def _sum(scores: list[Score], part: Callable[[Score], int]) -> int:
+    return sum(part(s) for s in scores)
+
+
+# Each measure: name, goal, and how to count (right, out of) over a list of articles.
+MEASURES: list[tuple[str, str, float, Callable[[list[Score]], Ratio]]] = [
+    ("quote_recall", "quotes found (recall)", 0.95, lambda ss: (_sum(ss, lambda s: s.matched), _sum(ss, lambda s: s.quotes))),
+    ("quote_precision", "drafted quotes that are real (precision, finished codings)", 0.90,
+     lambda ss: (_sum(ss, lambda s: s.matched if s.finished else 0), _sum(ss, lambda s: s.drafted if s.finished else 0))),
+    ("speaker", "speaker right, on quotes found", 0.90, lambda ss: (_sum(ss, lambda s: s.speakers), _sum(ss, lambda s: s.matched))),
+    ("via", "intermediary named, on relayed quotes found", 0.90, lambda ss: (_sum(ss, lambda s: s.vias), _sum(ss, lambda s: s.relayed))),
+    ("mode", "direct / paraphrase / mixed right", 0.95, lambda ss: (_sum(ss, lambda s: s.modes), _sum(ss, lambda s: s.matched))),
+    ("statement_date", "statement date right, where the text gives one", 0.85,
+     lambda ss: (_sum(ss, lambda s: s.dates), _sum(ss, lambda s: s.dated))),
+    ("statement", "registry statement chosen, where the registries know it", 0.0,
+     lambda ss: (_sum(ss, lambda s: s.statements), _sum(ss, lambda s: s.chosen))),
+    ("event_precision", "drafted event links that are right", 0.80,
+     lambda ss: (_sum(ss, lambda s: s.right_links), _sum(ss, lambda s: s.links))),
+    ("event_recall", "events the text reports that are drafted", 0.80,
+     lambda ss: (_sum(ss, lambda s: s.found_mentions), _sum(ss, lambda s: s.mentions))),
+    ("body", "body bounds exact (articles)", 0.90, lambda ss: (sum(s.body for s in ss), len(ss))),
+    ("title", "printed headline found (articles that print one)", 1.0,
+     lambda ss: (sum(s.title for s in ss if s.titled), sum(s.titled for s in ss))),
+    ("published", "printed publication date found (articles that print one)", 1.0,
+     lambda ss: (sum(s.published for s in ss if s.printed_date), sum(s.printed_date for s in ss))),
+]
+GOALS = {key: goal for key, _, goal, _ in MEASURES if goal}
+
+
+def totals(scores: list[Score]) -> dict[str, Ratio]:
+    return {key: count(scores) for key, _, _, count in MEASURES}
+
+
+def met(right: int, total: int, goal: float) -> bool | None:
+    return None if not total else right / total >= goal
+
+
+def _pct(r: Ratio) -> str:
+    return "–" if not r[1] else f"{100 * r[0] / r[1]:.0f}% ({r[0]}/{r[1]})"
+
+
+def _ratio(a: int, b: int) -> str:
+    return f"{a}/{b}" if b else "–"
+
+
+def _rows(measured: list[Measured], edits: bool) -> list[str]:
+    head = ("| article | quotes found | drafted real | speaker | intermediary | mode | statement date | event links right "
+            "| events drafted | body | headline | date" + (" | edits |" if edits else " | seconds |"))
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for m in measured:
+        s = m.score
+        extra = str(m.edits) if edits else f"{m.seconds:.2f}" if m.seconds is not None else "–"
+        lines.append(
+            f"| {s.article_id} | {_ratio(s.matched, s.quotes)} | {_ratio(s.matched, s.drafted) if s.finished else '–'} | "
+            f"{_ratio(s.speakers, s.matched)} | {_ratio(s.vias, s.relayed)} | {_ratio(s.modes, s.matched)} | "
+            f"{_ratio(s.dates, s.dated)} | {_ratio(s.right_links, s.links)} | {_ratio(s.found_mentions, s.mentions)} | "
+            f"{'exact' if s.body else 'off'} | {_flag(s.title, s.titled)} | {_flag(s.published, s.printed_date)} | {extra} |")
+    return lines
+
+
+def _flag(right: bool, printed: bool) -> str:
+    return ("found" if right else "missed") if printed else ("none, right" if right else "none printed; drafted one")
+
+
+def _totals(measured: list[Measured]) -> list[str]:
+    scores = [m.score for m in measured]
+    lines = ["| measure | value | goal | met |", "|---|---|---|---|"]
+    for key, name, goal, count in MEASURES:
+        r = count(scores)
+        ok = met(*r, goal) if goal else None
+        lines.append(f"| {name} | {_pct(r)} | {f'≥ {goal:.0%}' if goal else '–'} | {'–' if ok is None else 'yes' if ok else 'no'} |")
+    return lines
+
+
+def _misses(measured: list[Measured]) -> list[str]:
+    lines = [f"- {m.score.article_id}: {miss}" for m in measured for miss in m.score.misses]
+    return lines or ["- nothing"]
+
+
+def report(loo: list[Measured], first: list[Measured]) -> str:
+    seconds = [m.seconds for m in loo if m.seconds is not None]
+    out = [
+        "# The curation assistant: measured quality",
+        "",
+        "Generated by `tstalks evaluate-assistant` from the confirmed codings in `seeds/codings/` and the first-contact",
+        f"drafts in `{FIRST_CONTACT}/`; do not edit by hand. What the assistant does, and the rules it follows, are in",
+        "[assistant-rules.md](assistant-rules.md).",
+        "",
+        "## How it is measured",
+        "",
+        f"A drafted quote matches a confirmed one when their characters overlap by at least {JACCARD:.0%} (Jaccard), one to",
+        "one, best overlaps first. On matched quotes: the speaker is the confirmed statement's speaker (or, for a speaker the",
+        "registries did not know, a proposed newcomer spelling one of its names); the intermediary (`via`) likewise; the mode",
+        "is the confirmed one; the statement date (where the confirmed statement is dated by this article's words) resolves",
+        "to the same date and precision. A drafted event link is right when it names an event the confirmed coding says the",
+        "article reports, or proposes a new one where the article reports an event the registries did not know. Precision is",
+        "judged only on finished codings (every quoted passage coded or set aside).",
+        "",
+        "## First contact: articles the rules had never seen",
+        "",
+        "Each new article was drafted by `tstalks add` when it came in, before anyone read the draft or changed a rule for",
+        f"it; the draft was kept unedited in `{FIRST_CONTACT}/<article>/` with the registry ids known then, and compared here",
+        "with the coding a curator confirmed. `edits` counts the lines the curator changed (article coding and new registry",
+        "entries, as canonical YAML without draft marks). **These are the out-of-sample figures.**",
+        "",
+    ]
+    out += (_rows(first, edits=True) + ["", *_totals(first)]) if first else ["No first-contact drafts are kept yet."]
+    out += [
+        "",
+        "## Leave-one-out over every confirmed article (development measure)",
+        "",
+        "Each article drafted as if new, against registries from which everything known only from that article has been",
+        "removed, with what a curator supplies at capture (URL, outlet, date) given as `tstalks add` options. The rules",
+        "were developed while reading these articles, so **these figures are in-sample for the rules**; they say how well",
+        "the registries of the other articles carry over, not how the rules do on an unseen outlet (see first contact).",
+        "",
+        *_rows(loo, edits=False),
+        "",
+        *_totals(loo),
+        "",
+        f"Drafting time per article (the assistant alone, this machine): mean {sum(seconds) / max(len(seconds), 1):.2f} s, "
+        f"most {max(seconds, default=0):.2f} s.",
+        "",
+        "## What the drafts got wrong",
+        "",
+        "### First contact",
+        "",
+        *_misses(first),
+        "",
+        "### Leave-one-out",
+        "",
+        *_misses(loo),
+    ]
+    return "\n".join(out) + "\n"
