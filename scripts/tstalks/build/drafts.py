@@ -43,13 +43,26 @@ def _top(block: Any, found: list[Problem], path: str, line_of: Callable[..., int
         found.append(Problem(path, line_of("draft"), "draft", "the file is still marked as a draft",
                              "delete the top-level 'draft:' block once every item is confirmed"))
         return
-    for name in ("fields", "aliases", "new_participants"):
+    for name in ("fields", "aliases"):
         for key, mark in (block.get(name) or {}).items():
             found.append(Problem(path, line_of("draft", name, key), f"draft/{name}/{key}",
                                  f"drafted, not yet confirmed: {key} (rule: {mark.get('rule', '')})",
-                                 "check the value against the seed (for a new participant: add it to participants.yaml), "
-                                 "then delete this mark"))
+                                 "check the value against the seed, then delete this mark"))
+    for i, mark in enumerate(block.get("asks") or []):
+        found.append(Problem(path, line_of("draft", "asks", i), f"draft/asks/{i}",
+                             f"the draft could not find this: {mark.get('rule', '')} ({mark.get('evidence', '')})",
+                             "supply it where the text gives it, or leave it out; then delete this mark"))
     if block.get("dates"):
         found.append(Problem(path, line_of("draft", "dates"), "draft/dates",
                              f"{len(block['dates'])} drafted date expression(s) not yet reviewed",
                              "use them to date events and statements in the registries, then delete 'draft: dates:'"))
+
+
+def entry_draft_problem(path: str, line: int | None, kind: str, entry: Any) -> Problem | None:
+    """The Problem of a registry entry `tstalks add` proposed that a curator has not yet confirmed."""
+    if not isinstance(entry, dict) or "draft" not in entry:
+        return None
+    mark = entry["draft"] if isinstance(entry["draft"], dict) else {}
+    return Problem(path, line, str(entry.get("id", kind)), f"proposed, not yet confirmed: {kind} entry {entry.get('id')} "
+                   f"(rule: {str(mark.get('rule', ''))[:80]}; evidence: {str(mark.get('evidence', ''))[:80]})",
+                   "check the entry against the seed, correct it, then delete its 'draft:' key")

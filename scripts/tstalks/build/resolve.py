@@ -20,7 +20,7 @@ from ..core.vocab import ArticleDateSource as SOURCE
 from ..core.vocab import DateResolution as RESOLUTION
 from ..core.vocab import EventStatus
 from .codings import CodingFile, Codings, Entry, Seed
-from .drafts import draft_problems
+from .drafts import draft_problems, entry_draft_problem
 
 Row = dict[str, Any]
 DataPath = tuple[str | int, ...]
@@ -144,6 +144,8 @@ def rows(schemas: Schemas, articles: Iterable[CodingFile], entries: Callable[[st
     for kind in schemas.registries:
         resolve_entry = _REGISTRIES[kind]
         for i, entry, reg in entries(kind):
+            if not allow_drafts and (drafted := entry_draft_problem(reg.path, reg.line(kind, i), kind, entry)):
+                problems.append(drafted)
             yield from resolve_entry(ctx, reg, i, entry, texts, event_dates)
 
 

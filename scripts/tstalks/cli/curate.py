@@ -41,31 +41,42 @@ def coverage(root: str | None, show_all: bool) -> None:
 
 @click.command()
 @click.argument("article", type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--url", help="The article's own URL, when known (else read from the text, if printed there).")
-@click.option("--outlet", help="The outlet's name as it calls itself (else guessed from the text and marked as a draft).")
-@click.option("--published", help="The publication date, YYYY-MM-DD, when known and not printed in the text.")
+@click.option("--url", help="The page's URL, as known at capture (not words of the text).")
+@click.option("--outlet", help="The outlet that published it, as known at capture.")
+@click.option("--published", help="Its publication date as known at capture, YYYY-MM-DD.")
+@click.option("--captured", help="When the page was captured, YYYY-MM-DD.")
+@click.option("--method", help="How it was captured: a code of schemas/codelists/capture_method.csv (full_page, excerpt, wire_copy).")
+@click.option("--completeness", help="How complete the stored text is: a code of schemas/codelists/capture_completeness.csv.")
+@click.option("--completeness-note", help="What is missing, in words (\"no headline stored\").")
+@click.option("--licence", help="A licence note for the text (it stays its publisher's).")
 @root_option
-def add(article: Path, url: str | None, outlet: str | None, published: str | None, root: str | None) -> None:
+def add(article: Path, url: str | None, outlet: str | None, published: str | None, captured: str | None,
+        method: str | None, completeness: str | None, completeness_note: str | None, licence: str | None,
+        root: str | None) -> None:
     """Add the raw text ARTICLE as a new seed and draft its coding.
 
-    Copies the file byte for byte to seeds/articles/NNN_<sha256 prefix>.txt (refusing a duplicate or a file
-    that is not UTF-8 text) and writes seeds/codings/articles/aNNN.yaml: body, metadata, quotes with their
-    likely speakers, date expressions and candidate events, each marked `draft:` with the rule and evidence.
-    `tstalks build` refuses the file until a curator has confirmed every item and deleted its mark.
+    Copies the file byte for byte to seeds/articles/NNN_<sha256 prefix>.txt (refusing a duplicate or a file that is
+    not UTF-8 text), writes its capture record beside it (the options above: what the curator knows of the capture,
+    not words of the text), writes seeds/codings/articles/aNNN.yaml (body, metadata, quotes with their speakers and
+    relays, event mentions, aliases) and appends the participants, statements and events it proposes to the
+    registries. Every drafted item is marked `draft:` with its rule and evidence; `tstalks build` refuses them until
+    a curator has confirmed each and deleted its mark.
     """
     from ..curate import add as adding
 
     project = project_at(root)
+    capture = adding.Capture(url, outlet, published, captured, method, completeness, completeness_note, licence)
     try:
-        added = adding.add(project, article, url=url, outlet=outlet, published=published)
+        added = adding.add(project, article, capture)
     except Failed as exc:
         fail(exc.problems, "Nothing was added.")
     d = added.draft
-    click.echo(f"Added seed {project.relative(added.seed)}")
+    click.echo(f"Added seed {project.relative(added.seed)} and its capture record {project.relative(added.capture)}")
+    proposed = ", ".join(f"{n} {kind}" for kind, n in added.registries.items()) or "nothing"
     click.echo(f"Drafted {project.relative(added.coding)}: body at [{d.layout.body_start}, {d.layout.body_end}), "
                f"{len(d.quotes)} quote(s), {len(d.uncoded)} set-aside passage(s), {len(d.dates)} date expression(s), "
-               f"{len(d.events)} event mention(s), {len(d.new_participants)} proposed new participant(s).")
-    click.echo(f"{added.marks} draft item(s) to confirm. Edit the file, then run `tstalks build` to list what remains.")
+               f"{len(d.events)} event mention(s); proposed for the registries: {proposed}.")
+    click.echo(f"{added.marks} draft item(s) to confirm. Edit the files, then run `tstalks build` to list what remains.")
 
 
 @click.command("evaluate-assistant")

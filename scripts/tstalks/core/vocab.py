@@ -12,6 +12,7 @@ class ArticleDateSource:
     PRINTED_UPDATE = "printed_update"
     URL = "url"
     INFERRED = "inferred"
+    SUPPLIED = "supplied"
     UNKNOWN = "unknown"
 
 

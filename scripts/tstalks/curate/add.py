@@ -1,13 +1,17 @@
 """`tstalks add`: take in a new raw article and write the draft of its coding.
 
-The raw text is copied byte for byte under a content-addressed name
-(NNN_<first 16 hex digits of its SHA-256>.txt, NNN the next free number); the
-draft coding goes to seeds/codings/articles/aNNN.yaml. Nothing is written
-unless both can be, and the draft is checked against the coding schema first.
+The raw text is copied byte for byte under a content-addressed name (NNN_<first 16 hex digits of its SHA-256>.txt,
+NNN the next free number), with its capture record beside it (what the curator knows of the capture: URL, outlet,
+publication date, how and how completely it was captured); the draft coding goes to
+seeds/codings/articles/aNNN.yaml, and the registry entries the assistant proposes are appended to the registries,
+each marked as a draft. Nothing is written unless all of it can be, and every drafted file is checked against its
+coding schema first.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
 import stat
 from dataclasses import dataclass
@@ -16,20 +20,39 @@ from pathlib import Path
 from ..build import codings as load
 from ..build import resolve
 from ..build.drafts import draft_problems
-from ..core.problems import Failed, Problem
+from ..core.problems import Failed, Problem, shown
 from ..core.project import Project
-from ..core.schemas import ARTICLE, load_schemas
+from ..core.schemas import ARTICLE, Schemas, load_schemas
 from ..core.seeds import SEED_NAME, seed_name, sha256
 from ..core.yamlfile import parse_yaml
 from . import assistant
+from .lexicon import load_lexicon
+
+CAPTURE_SUFFIX = ".capture.yaml"
+
+
+@dataclass(frozen=True)
+class Capture:
+    """What the curator knows of a page's capture (none of it words of the text)."""
+
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # YYYY-MM-DD (or YYYY-MM), as known when the page was captured
+    captured: str | None = None  # YYYY-MM-DD, when it was captured
+    method: str | None = None  # a capture_method code
+    completeness: str | None = None  # a capture_completeness code
+    completeness_note: str | None = None
+    licence: str | None = None
 
 
 @dataclass(frozen=True)
 class Added:
     seed: Path
     coding: Path
+    capture: Path
     draft: assistant.Draft
     marks: int  # draft items left for the curator
+    registries: dict[str, int]  # entries proposed per registry
 
 
 def read_article(path: Path, shown: str) -> tuple[bytes, str]:
@@ -56,64 +79,146 @@ def read_article(path: Path, shown: str) -> tuple[bytes, str]:
     return raw, text
 
 
-def add(project: Project, source: Path, url: str | None = None, outlet: str | None = None,
-        published: str | None = None) -> Added:
-    """Copy `source` into seeds/articles/ and write its draft coding; raise Failed with what stops it."""
+def add(project: Project, source: Path, capture: Capture | None = None) -> Added:
+    """Copy `source` into seeds/articles/ with its capture record, write its draft coding and the registry entries
+    it proposes; raise Failed with what stops it (and then write nothing)."""
+    capture = capture or Capture()
     raw, text = read_article(source, str(source))
-    problems = _check_options(url, published)
+    schemas = load_schemas(project.schemas)
+    problems = _check_options(capture, schemas)
     digest = sha256(raw)
-    numbers = []
-    for existing in sorted(project.articles.glob("*.txt")):
-        if sha256(existing.read_bytes()) == digest:
-            problems.append(Problem(str(source), None, "", f"this text is already seed {existing.name} (same SHA-256)",
-                                    "nothing to add; its coding is in seeds/codings/articles/"))
-        m = SEED_NAME.match(existing.name) or re.match(r"^(?P<number>\d+)_", existing.name)
-        if m:
-            numbers.append(int(m.group("number")))
+    number = _next_number(project, digest, str(source), problems)
     if problems:
         raise Failed(problems)
-    number = max(numbers, default=-1) + 1
     seed_file = seed_name(number, digest)
     article_id = f"a{number:03d}"
     coding_path = project.codings / "articles" / f"{article_id}.yaml"
     if coding_path.exists():
         raise Failed([Problem(project.relative(coding_path), None, "", "a coding with this article id already exists",
                               "move it aside or remove it, then add the article again")])
-    schemas = load_schemas(project.schemas)
     codings = load.load_codings(project, schemas)
     resolution = resolve.resolve(codings, allow_drafts=True)
     pending = {c.data["article"] for c in codings.articles if "draft" in _keys(c.data)}
     known = assistant.known_from(resolution, codings, leave_out=pending)
-    draft = assistant.draft(text, known, article_id, seed_file, digest, url=url, outlet=outlet, published=published)
-    rendered = assistant.render(draft)
+    draft = assistant.draft(text, known, load_lexicon(project.schemas), article_id, seed_file, digest, url=capture.url,
+                            outlet=capture.outlet, published=capture.published)
+    article, registries = assistant.render_bundle(draft)
+    files = _files(project, schemas, coding_path, article, registries)
+    files[project.articles / capture_name(seed_file)] = render_capture(seed_file, digest, capture).encode("utf-8")
+    files[project.articles / seed_file] = raw
+    _write_all(files)
     rel = project.relative(coding_path)
-    data, _, found = parse_yaml(rendered.encode("utf-8"), rel)
-    if not found:
-        found = load.schema_problems(load.CodingFile(rel, data, {}), schemas.codings[ARTICLE])
-    if found:  # a drafting bug, not the curator's: say so rather than write a file the build cannot read
-        raise Failed([Problem(p.file, p.line, p.where, f"the drafted coding does not fit the schema: {p.message}",
+    data, _, _ = parse_yaml(article.encode("utf-8"), rel)
+    counts = {kind: text.count("\n  - id:") for kind, text in registries.items()}
+    return Added(project.articles / seed_file, coding_path, project.articles / capture_name(seed_file), draft,
+                 len(draft_problems(rel, data, lambda *path: None)) + sum(counts.values()), counts)
+
+
+def _next_number(project: Project, digest: str, shown: str, problems: list[Problem]) -> int:
+    numbers = []
+    for existing in sorted(project.articles.glob("*.txt")):
+        if sha256(existing.read_bytes()) == digest:
+            problems.append(Problem(shown, None, "", f"this text is already seed {existing.name} (same SHA-256)",
+                                    "nothing to add; its coding is in seeds/codings/articles/"))
+        m = SEED_NAME.match(existing.name) or re.match(r"^(?P<number>\d+)_", existing.name)
+        if m:
+            numbers.append(int(m.group("number")))
+    return max(numbers, default=-1) + 1
+
+
+def _files(project: Project, schemas: Schemas, coding_path: Path, article: str, registries: dict[str, str]) -> dict[Path, bytes]:
+    """The article coding and each registry with the proposed entries appended, each checked against its schema:
+    a drafting bug is reported as one, rather than written as a file the build cannot read."""
+    files = {coding_path: article.encode("utf-8")}
+    found = _schema_check(project.relative(coding_path), article.encode("utf-8"), schemas.codings[ARTICLE])
+    for kind, entries in registries.items():
+        path = project.codings / f"{kind}.yaml"
+        current = path.read_bytes() if path.is_file() else f"{kind}:\n".encode()
+        joined = current + (b"" if current.endswith(b"\n") else b"\n") + entries.encode("utf-8")
+        found += _schema_check(project.relative(path), joined, schemas.codings[kind])
+        files[path] = joined
+    if found:
+        raise Failed([Problem(p.file, p.line, p.where, f"the draft does not fit the schema: {p.message}",
                               "report this as a bug of `tstalks add`") for p in found])
-    seed_path = project.articles / seed_file
-    seed_path.write_bytes(raw)
-    coding_path.parent.mkdir(parents=True, exist_ok=True)
-    coding_path.write_text(rendered, encoding="utf-8")
-    return Added(seed_path, coding_path, draft, len(draft_problems(rel, data, lambda *path: None)))
+    return files
+
+
+def _schema_check(rel: str, raw: bytes, schema: dict[str, object]) -> list[Problem]:
+    data, lines, found = parse_yaml(raw, rel)
+    return found or load.schema_problems(load.CodingFile(rel, data, lines), schema)
+
+
+def _write_all(files: dict[Path, bytes]) -> None:
+    """Write every file or none: each to a temporary file beside it first, then all renamed into place; a failure
+    before the renames leaves nothing behind, one during them puts the earlier files back."""
+    staged: dict[Path, Path] = {}
+    try:
+        for path, raw in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tstalks-add")
+            tmp.write_bytes(raw)
+            staged[path] = tmp
+    except OSError as exc:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+        raise Failed([Problem(str(exc.filename or ""), None, "", f"cannot be written ({exc.strerror})",
+                              "free some space or fix the permissions, then add the article again")]) from None
+    before = {path: path.read_bytes() if path.exists() else None for path in staged}
+    done: list[Path] = []
+    try:
+        for path, tmp in staged.items():
+            os.replace(tmp, path)
+            done.append(path)
+    except OSError:
+        for path in done:
+            old = before[path]
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(old)
+        raise
 
 
 def _keys(data: object) -> set[str]:
     return set(data) if isinstance(data, dict) else set()
 
 
-def _check_options(url: str | None, published: str | None) -> list[Problem]:
+def _check_options(capture: Capture, schemas: Schemas) -> list[Problem]:
     problems = []
-    if url is not None and not re.match(r"^https?://\S+$", url):
-        problems.append(Problem("--url", None, "", f"'{url}' is not an http(s) URL", "give the article's full URL"))
-    if published is not None:
-        try:
-            value = dt.date.fromisoformat(published) if len(published) == 10 else None
-        except ValueError:
-            value = None
-        if value is None:
-            problems.append(Problem("--published", None, "", f"'{published}' is not a date written YYYY-MM-DD",
-                                    "give the publication date as YYYY-MM-DD"))
+    if capture.url is not None and not re.match(r"^https?://\S+$", capture.url):
+        problems.append(Problem("--url", None, "", f"'{shown(capture.url)}' is not an http(s) URL", "give the article's full URL"))
+    for option, value in (("--published", capture.published), ("--captured", capture.captured)):
+        if value is not None and _date(value) is None:
+            problems.append(Problem(option, None, "", f"'{shown(value)}' is not a date written YYYY-MM-DD",
+                                    "give the date as YYYY-MM-DD"))
+    for option, value, codelist in (("--method", capture.method, "capture_method"),
+                                    ("--completeness", capture.completeness, "capture_completeness")):
+        if value is not None and value not in schemas.codes(codelist):
+            problems.append(Problem(option, None, "", f"'{shown(value)}' is not a code of {codelist}",
+                                    f"use one of {', '.join(schemas.codes(codelist))}"))
     return problems
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def capture_name(seed_file: str) -> str:
+    """The capture record's file, beside its seed: NNN_<hash>.capture.yaml."""
+    return seed_file.removesuffix(".txt") + CAPTURE_SUFFIX
+
+
+def render_capture(seed_file: str, digest: str, capture: Capture) -> str:
+    """The capture record as YAML: only what the curator supplied (nothing is a placeholder)."""
+    lines = [f"# Capture record of seed {seed_file}: what the curator knows of its capture, not words of the text.",
+             f"seed: {seed_file}", f"sha256: {digest}"]
+    for key, value in (("url", capture.url), ("outlet", capture.outlet), ("published", capture.published),
+                       ("captured", capture.captured), ("method", capture.method),
+                       ("completeness", capture.completeness or "unknown"), ("completeness_note", capture.completeness_note),
+                       ("licence", capture.licence)):
+        if value is not None:
+            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"

@@ -39,6 +39,12 @@ class Lexicon:
     media: tuple[Medium, ...]
     event_words: dict[str, re.Pattern[str]]  # event_type code -> words reporting such an event
     topic_words: dict[str, re.Pattern[str]]  # topic code -> words addressing it
+    cues: dict[str, re.Pattern[str]]  # cue (future, proposal, group, citing, ...) -> its words
+    format_words: dict[str, re.Pattern[str]]  # event_format code -> words giving it
+    level_words: dict[str, re.Pattern[str]]  # event_level code -> words giving it
+
+    def cue(self, name: str, text: str) -> re.Match[str] | None:
+        return self.cues[name].search(text) if name in self.cues else None
 
     def nouns_for(self, *meanings: str) -> re.Pattern[str]:
         """The speaker nouns that stand for one of `meanings` (all nouns when none is given)."""
@@ -100,6 +106,9 @@ def load_lexicon(schemas: Path) -> Lexicon:
         media=media,
         event_words=_keyed(_rows(folder, "event_words", ("event_type", "words")), "event_type"),
         topic_words=_keyed(_rows(folder, "topic_words", ("topic", "words")), "topic"),
+        cues=_keyed(_rows(folder, "cues", ("cue", "words")), "cue"),
+        format_words=_keyed(_rows(folder, "format_words", ("event_format", "words")), "event_format"),
+        level_words=_keyed(_rows(folder, "level_words", ("event_level", "words")), "event_level"),
     )
 
 

@@ -1,10 +1,13 @@
-"""Stage: every date expression of the body, resolved against the publication date by the rules of core.dates."""
+"""Stage: every date expression of the body, resolved against the publication date by the rules of core.dates;
+in a sentence that speaks of a plan ("will meet in early May"), as the next such day or month."""
 from __future__ import annotations
 
 import re
 
 from ...core import dates
 from ...core.vocab import DateResolution
+from ..lexicon import Lexicon
+from ..text import sentence_at
 from .model import DraftDate, DraftPublished
 
 
@@ -18,7 +21,7 @@ def _scanners() -> list[tuple[str, re.Pattern[str]]]:
 _SCANNERS = _scanners()
 
 
-def scan(text: str, start: int, end: int, pub: DraftPublished) -> list[DraftDate]:
+def scan(text: str, start: int, end: int, pub: DraftPublished, lexicon: Lexicon | None = None) -> list[DraftDate]:
     """Every date expression in the body, longest match first, resolved against the publication date."""
     candidates = []
     for name, rx in _SCANNERS:
@@ -33,13 +36,25 @@ def scan(text: str, start: int, end: int, pub: DraftPublished) -> list[DraftDate
     for c in candidates:
         if not any(c[0] < b and a < c[1] for a, b, _ in chosen):
             chosen.append(c)
-    return [_resolved(text, s, e, name, pub) for s, e, name in sorted(chosen)]
+    return [_resolved(text, s, e, name, pub, _ahead(text, s, lexicon)) for s, e, name in sorted(chosen)]
 
 
-def _resolved(text: str, s: int, e: int, rule: str, pub: DraftPublished) -> DraftDate:
+def _ahead(text: str, at: int, lexicon: Lexicon | None) -> bool:
+    """The expression at `at` dates a plan: a future word comes before it in its sentence, after the last reporting
+    verb ("X said on Monday that they will meet in May": May is ahead, Monday is not)."""
+    if lexicon is None:
+        return False
+    s, _ = sentence_at(text, at)
+    before = text[s:at]
+    future = [m.end() for m in lexicon.cues["future"].finditer(before)] if "future" in lexicon.cues else []
+    said = [m.end() for m in lexicon.speech.finditer(before)]
+    return bool(future) and (not said or future[-1] > said[-1])
+
+
+def _resolved(text: str, s: int, e: int, rule: str, pub: DraftPublished, ahead: bool) -> DraftDate:
     words = text[s:e]
     try:
-        r = dates.resolve(words, pub.date, pub.precision)
+        r = dates.resolve(words, pub.date, pub.precision, ahead)
     except dates.DateError as exc:
-        return DraftDate(s, e, words, rule, None, None, None, exc.message)
-    return DraftDate(s, e, words, rule, r.date, r.precision, r.resolution, None)
+        return DraftDate(s, e, words, rule, None, None, None, exc.message, ahead)
+    return DraftDate(s, e, words, rule, r.date, r.precision, r.resolution, None, ahead)

@@ -1,5 +1,7 @@
 """Stage: the sentences that report an event, each matched to the registry's events by type, title words, date,
-place and participants; a dated one that matches none is proposed as a new event."""
+place and participants. A link is refused when the sentence's own date does not fit the event; one event is linked
+per mention (a second only when the sentence also reports an event of another type that its own date fits); a
+sentence that dates an event no registry entry fits proposes a new one."""
 from __future__ import annotations
 
 import re
@@ -7,13 +9,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ...core import dates
-from ...core.vocab import DatePrecision, EventRole
+from ...core.vocab import DatePrecision, EventRole, EventStatus
 from ..text import sentence_spans
-from .lexicon import EVENT_RX, EVENT_STOP, MEETING
-from .model import DraftDate, DraftEvent, Known, KnownEvent, Mark, Mention
+from .context import Context
+from .model import Draft, DraftDate, DraftEvent, KnownEvent, Mark, Mention, ProposedEvent
+from .names import slug
 
 MATCH = 2.5  # the score from which a registry event is taken to be the one a sentence reports
 _CONTENT = re.compile(r"[A-Za-z][a-z’'-]{3,}")
+EVENT_STOP = {"with", "from", "their", "that", "this", "which", "after", "between", "meeting", "talks", "ministers", "minister"}
 Roles = list[tuple[str, str, str]]
 
 
@@ -23,69 +27,130 @@ class _Sentence:
     end: int
     text: str
     dates: list[DraftDate]  # its own, or the last dated sentence's when it has none
+    own: list[DraftDate]  # its own only
     people: list[Mention]
 
     @property
     def date(self) -> DraftDate | None:
         """Its first resolved date of its own."""
-        return next((d for d in self.dates if d.value and self.start <= d.start < self.end), None)
+        return next((d for d in self.own if d.value), None)
 
 
-def link(text: str, start: int, end: int, found: list[DraftDate], mentions: list[Mention], known: Known,
-         aid: str) -> list[DraftEvent]:
-    """Sentences that report a meeting or an operation, matched to registry events by date, place and participants."""
-    out: list[DraftEvent] = []
+@dataclass(frozen=True)
+class _Fit:
+    score: float
+    why: str
+    event: KnownEvent
+    date_refused: bool  # the sentence's own date does not fit the event
+
+
+def link(d: Draft, ctx: Context) -> None:
+    """The event mentions of the body into `d.events`, new events into `d.proposed_events`."""
     used: set[str] = set()
-    for sentence in _event_sentences(text, start, end, found, mentions):
-        scored = sorted(((*_score(ev, sentence), ev) for ev in known.events.values()), key=lambda x: -x[0])
-        matched = [(score, why, ev) for score, why, ev in scored if score >= MATCH and ev.event_id not in used][:2]
-        for score, why, best in matched:
-            used.add(best.event_id)
-            out.append(_mention(sentence, best, score, why))
-        if not matched and not any(x[0] >= MATCH for x in scored):
-            proposed = _proposed(sentence, aid, sum(e.is_new for e in out) + 1)
-            if proposed:
-                out.append(proposed)
-    return out
+    lay = d.layout
+    for sentence in _event_sentences(d, ctx, lay.body_start, lay.body_end):
+        fits = sorted((_fit(ev, sentence, ctx) for ev in ctx.known.events.values()), key=lambda f: -f.score)
+        chosen = _chosen([f for f in fits if f.score >= MATCH and not f.date_refused and f.event.event_id not in used])
+        for fit in chosen:
+            used.add(fit.event.event_id)
+            d.events.append(_mention(sentence, fit))
+            if fit.event.event_type == "meeting":
+                ctx.last_meeting = fit.event.event_id
+        if not chosen and not any(f.score >= MATCH and not f.date_refused for f in fits):
+            _propose(d, ctx, sentence)
 
 
-def _event_sentences(text: str, start: int, end: int, found: list[DraftDate], mentions: list[Mention]) -> Iterator[_Sentence]:
+def _chosen(fits: list[_Fit]) -> list[_Fit]:
+    """The best fit, and a second only of another event type, dated by the sentence's own words."""
+    if not fits:
+        return []
+    best = fits[0]
+    second = next((f for f in fits[1:] if f.event.event_type != best.event.event_type and "fits" in f.why
+                   and f.score >= MATCH + 0.5), None)
+    return [best, second] if second else [best]
+
+
+def _event_sentences(d: Draft, ctx: Context, start: int, end: int) -> Iterator[_Sentence]:
     """Each sentence that reports an event, with the dates it goes by: its own, or, when it has none, the last
     day-precise date of an earlier sentence (an undated sentence goes on about the last dated one)."""
     context: DraftDate | None = None
-    for s, e in sentence_spans(text, start, end):
-        sentence = text[s:e]
-        own = [d for d in found if s <= d.start < e]
-        days = [d for d in own if d.value and d.precision == DatePrecision.DAY]
-        if _reports_an_event(sentence):
+    any_event = list(ctx.lexicon.event_words.values())
+    for s, e in sentence_spans(d.text, start, end):
+        sentence = d.text[s:e]
+        own = [x for x in d.dates if s <= x.start < e]
+        days = [x for x in own if x.value and x.precision == DatePrecision.DAY]
+        if any(rx.search(sentence) for rx in any_event):
             dated = own or ([context] if context is not None else [])
-            yield _Sentence(s, e, sentence, dated, [m for m in mentions if s <= m.start < e])
+            yield _Sentence(s, e, sentence, dated, own, [m for m in d.mentions if s <= m.start < e])
         context = days[-1] if days else context
 
 
-def _reports_an_event(sentence: str) -> bool:
-    return bool(MEETING.search(sentence)) or any(rx.search(sentence) for rx in EVENT_RX.values())
-
-
-def _mention(sentence: _Sentence, event: KnownEvent, score: float, why: str) -> DraftEvent:
+def _mention(sentence: _Sentence, fit: _Fit) -> DraftEvent:
+    event = fit.event
     roles = [(m.participant_id, event.roles.get(m.participant_id, EventRole.ATTENDEE), m.text)
              for m in sentence.people if m.participant_id in event.participants]
     date = sentence.date
     return DraftEvent(event.event_id, False, " ".join(sentence.text.split()), sentence.start, sentence.end,
-                      date.text if date else None, tuple(_unique(roles)),
-                      Mark("a sentence reporting an event, matched to the event registry", f"score {score:.1f}: {why}"))
+                      date.text if date and _fits(date, event) else None, tuple(_unique(roles)),
+                      Mark("a sentence reporting an event, matched to the event registry", f"score {fit.score:.1f}: {fit.why}"))
 
 
-def _proposed(sentence: _Sentence, aid: str, number: int) -> DraftEvent | None:
+def _propose(d: Draft, ctx: Context, sentence: _Sentence) -> None:
     """A new event for a sentence dated to the day or month that names participants, when no registry event fits."""
     date = sentence.date
-    if not (date and date.value and date.precision in (DatePrecision.DAY, DatePrecision.MONTH) and sentence.people):
-        return None
-    return DraftEvent(f"new-{aid}-e{number:02d}", True, " ".join(sentence.text.split()), sentence.start, sentence.end,
-                      date.text, tuple(_unique([(m.participant_id, EventRole.ATTENDEE, m.text) for m in sentence.people])),
-                      Mark("a dated sentence reporting a meeting or operation that no registry event matches",
-                           f"{date.text} -> {date.value} ({date.precision}); add the event to "
-                           "seeds/codings/events.yaml with a real id, or delete this mention"))
+    kind = next((code for code, rx in ctx.lexicon.event_words.items() if rx.search(sentence.text)), "meeting")
+    people = [m for m in sentence.people if not m.medium]
+    dated = bool(date and date.value and date.precision in (DatePrecision.DAY, DatePrecision.MONTH))
+    # A meeting is proposed when dated to the day or month; an event of another kind (an attack, an election, a
+    # war) when the sentence names who took part, dated or not.
+    if not people or not (dated or kind != "meeting"):
+        return
+    city = next((c for c in sorted({e.city for e in ctx.known.events.values() if e.city}) if re.search(rf"\b{re.escape(c)}\b", sentence.text)), None)
+    status = _status(sentence.text, date, d, ctx)
+    when = "" if date is None or date.value is None else (
+        date.value.isoformat() if date.precision == DatePrecision.DAY else date.value.strftime("%Y-%m" if date.precision == DatePrecision.MONTH else "%Y"))
+    eid = _unique_id(slug(f"{kind} {city or ''} {when or d.article_id}"), set(ctx.known.events) | set(d.proposed_events))
+    names = _unique([(m.participant_id, m.text, m.text) for m in sentence.people if not m.medium])
+    title = _title(kind, [n for _, n, _ in names], city, sentence.text)
+    evidence = (f"{date.text} -> {date.value} ({date.precision}); " if date and date.value else "") + " ".join(sentence.text.split())
+    spec = {"expression": " ".join(date.text.split()), "article": d.article_id} if date and date.value else None
+    d.proposed_events[eid] = ProposedEvent(eid, kind, title, status, Mark(
+        "a sentence reporting an event that no registry event fits: its type, place, date and status as the "
+        "sentence gives them; title from its participants", evidence), spec, city)
+    roles = [(m.participant_id, _role(m, sentence.text), m.text) for m in people]
+    d.events.append(DraftEvent(eid, True, " ".join(sentence.text.split()), sentence.start, sentence.end,
+                               date.text if spec and date else None, tuple(_unique(roles)),
+                               Mark("a sentence reporting a new event", evidence)))
+
+
+def _status(text: str, date: DraftDate | None, d: Draft, ctx: Context) -> str:
+    if ctx.lexicon.cue("proposal", text):
+        return EventStatus.PROPOSED
+    later = bool(date and d.published.date and date.value and date.value > d.published.date)
+    if (date and date.ahead) or ctx.lexicon.cue("future", text) or later:
+        return EventStatus.PLANNED
+    return EventStatus.OCCURRED
+
+
+def _role(m: Mention, text: str) -> str:
+    """"X hosted": the host; anyone else named in the sentence attends."""
+    return EventRole.HOST if re.search(rf"{re.escape(m.text)}\s+(?:\w+\s+)?host(?:ed|s)\b", text) else EventRole.ATTENDEE
+
+
+def _title(kind: str, names: list[str], city: str | None, sentence: str) -> str:
+    what = kind.replace("_", " ").capitalize()
+    if names:
+        who = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+        return f"{what} of {who}" + (f" in {city}" if city else "")
+    return " ".join(sentence.split()[:12])
+
+
+def _unique_id(base: str, taken: set[str]) -> str:
+    n, candidate = 1, base
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
 
 
 def _unique(items: Roles) -> Roles:
@@ -99,22 +164,32 @@ def _unique(items: Roles) -> Roles:
 
 def _title_overlap(title: str, sentence: str) -> float:
     """The share of a registry title's content words (5-letter stems) that the sentence uses."""
-    stems = {w.lower()[:5] for w in _CONTENT.findall(title) if w.lower() not in EVENT_STOP}
-    said = {w.lower()[:5] for w in _CONTENT.findall(sentence)}
+    stems = {w.lower()[:5] for w in _CONTENT.findall(title.replace("-", " ")) if w.lower() not in EVENT_STOP}
+    said = {w.lower()[:5] for w in _CONTENT.findall(sentence.replace("-", " "))}
     return len(stems & said) / len(stems) if stems else 0.0
 
 
-def _score(ev: KnownEvent, sentence: _Sentence) -> tuple[float, str]:
+def _fit(ev: KnownEvent, sentence: _Sentence, ctx: Context) -> _Fit:
     """How well a registry event fits a sentence, and why."""
     score, reasons = 0.0, []
-    if ev.event_type and ev.event_type in EVENT_RX and EVENT_RX[ev.event_type].search(sentence.text):
+    words = ctx.lexicon.event_words.get(ev.event_type or "")
+    typed = bool(words and words.search(sentence.text))
+    if typed:
         score += 1.0
         reasons.append(f"words of a {ev.event_type}")
     overlap = _title_overlap(ev.title, sentence.text)
+    if not typed and overlap < 0.5:  # a sentence about something else: its dates, places and names say nothing of this event
+        return _Fit(0.0, "neither the words of its type nor of its title", ev, True)
     if overlap >= 0.34:
         score += 1.5 if overlap >= 0.5 else 1.0
         reasons.append(f"{overlap:.0%} of the title's words")
-    points, why = _date_fit(ev, sentence.dates)
+    points, why = _date_fit(ev, sentence.own) if sentence.own else _context_fit(ev, sentence.dates)
+    score += points
+    reasons += why
+    if ctx.last_meeting == ev.event_id and not sentence.own and _ANAPHORA.search(sentence.text):
+        score += 1.5
+        reasons.append("'the meeting': the meeting the article last reported")
+    points, why = _kind_fit(ev, sentence.text, ctx)
     score += points
     reasons += why
     if ev.city and re.search(rf"\b{re.escape(ev.city)}\b", sentence.text):
@@ -124,22 +199,55 @@ def _score(ev: KnownEvent, sentence: _Sentence) -> tuple[float, str]:
     if shared:
         score += 0.5 * len(shared)
         reasons.append("participants " + ", ".join(sorted(shared)))
-    return score, "; ".join(reasons)
+    own = [x for x in sentence.own if x.value]
+    refused = bool(own) and ev.date is not None and not any(_fits(x, ev) for x in own)
+    # A sentence dated in its own words does not report an undated registry event unless it uses its title's words.
+    refused = refused or (bool(own) and ev.date is None and overlap < 0.6)
+    # An event that begins after the article appeared cannot be what it reports as having happened.
+    refused = refused or bool(ctx.published and ev.date and ev.date > ctx.published and not ctx.lexicon.cue("future", sentence.text))
+    return _Fit(score, "; ".join(reasons), ev, refused)
+
+
+def _kind_fit(ev: KnownEvent, text: str, ctx: Context) -> tuple[float, list[str]]:
+    """A point for each of the event's format and level the sentence names; one off for naming another."""
+    score, reasons = 0.0, []
+    for code, table in ((ev.event_format, ctx.lexicon.format_words), (ev.event_level, ctx.lexicon.level_words)):
+        named = [c for c, rx in table.items() if rx.search(text)]
+        if code and code in named:
+            score += 1.0
+            reasons.append(f"words of its {code.replace('_', ' ')}")
+        elif code and named:
+            score -= 1.0
+            reasons.append(f"words of {named[0].replace('_', ' ')}, not {code.replace('_', ' ')}")
+    return score, reasons
+
+
+def _context_fit(ev: KnownEvent, found: list[DraftDate]) -> tuple[float, list[str]]:
+    """A date carried from an earlier sentence may add, never take away: the sentence may be about something else."""
+    d = next((x for x in found if _fits(x, ev)), None)
+    return (1.0, [f"the date before, '{d.text}', fits {ev.date}"]) if d else (0.0, [])
+
+
+_ANAPHORA = re.compile(r"the\s+(?:meeting|talks|gathering|session)", re.I)
+
+
+def _fits(d: DraftDate, ev: KnownEvent) -> bool:
+    if d.value is None or ev.date is None or d.precision is None or ev.precision is None:
+        return False
+    d_end = dates.period_end(d.value, d.precision)
+    e_end = dates.period_end(ev.date if ev.end is None else ev.end, ev.precision)
+    return d.value <= e_end and ev.date <= d_end
 
 
 def _date_fit(ev: KnownEvent, found: list[DraftDate]) -> tuple[float, list[str]]:
-    """Points for the first of the sentence's dates that fits the event's period, minus one for each before it
-    that does not."""
-    score, reasons = 0.0, []
-    for d in found:
-        if d.value is None or ev.date is None or d.precision is None or ev.precision is None:
-            continue
-        d_end = dates.period_end(d.value, d.precision)
-        e_end = dates.period_end(ev.date if ev.end is None else ev.end, ev.precision)
-        if d.value <= e_end and ev.date <= d_end:
-            score += 1.5 if d.precision == DatePrecision.DAY and ev.precision == DatePrecision.DAY else 1.0
-            reasons.append(f"date '{d.text}' -> {d.value} fits {ev.date}")
-            break
-        score -= 1.0
-        reasons.append(f"date '{d.text}' -> {d.value} does not fit {ev.date}")
-    return score, reasons
+    """Points when one of the sentence's dates fits the event's period (more for the same day); one off when it has
+    dates and none fits."""
+    dated = [d for d in found if d.value is not None and d.precision is not None]
+    if ev.date is None or ev.precision is None or not dated:
+        return 0.0, []
+    fitting = [d for d in dated if _fits(d, ev)]
+    if not fitting:
+        return -1.0, [f"date '{dated[0].text}' -> {dated[0].value} does not fit {ev.date}"]
+    d = fitting[0]
+    same_day = d.precision == DatePrecision.DAY and ev.precision == DatePrecision.DAY
+    return (1.5 if same_day else 1.0), [f"date '{d.text}' -> {d.value} fits {ev.date}"]

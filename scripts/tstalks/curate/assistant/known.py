@@ -26,7 +26,8 @@ def known_from(resolution: Resolution, codings: Codings, leave_out: str | set[st
     quoted = {r["statement_id"] for r in others(t["quotes"])}
     statements = {r["statement_id"]: r for r in t["statements"] if not out or r["statement_id"] in quoted}
     outlets = {r["outlet"] for r in t["articles"] if r["article_id"] not in out}
-    return Known(participants, _spellings(aliases, participants), _events(t, others, bool(out)), statements, outlets)
+    cow = {row["description"]: int(row["code"]) for row in codings.schemas.codelists.get("cow_state", [])}
+    return Known(participants, _spellings(aliases, participants), _events(t, others, bool(out)), statements, outlets, cow)
 
 
 def _spellings(aliases: Rows, participants: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
@@ -53,5 +54,5 @@ def _events(t: dict[str, Rows], others: Any, leaving_out: bool) -> dict[str, Kno
         roles = members.get(e["event_id"], {})
         events[e["event_id"]] = KnownEvent(e["event_id"], e["title"], e["start_date"], e["start_date_precision"],
                                            e["end_date"], e["city"], e["country_code"], frozenset(roles), roles,
-                                           e["event_type"])
+                                           e["event_type"], e["event_format"], e["event_level"])
     return events

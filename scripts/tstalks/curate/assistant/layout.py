@@ -91,6 +91,8 @@ class Layout:
     urls: tuple[Found, ...] = ()
     own_url: Found | None = None  # the article's own URL, when the seed labels or implies it
     skipped: tuple[Block, ...] = field(default=())  # blocks inside the body span that are not prose (captions)
+    lead_end: int | None = None  # where the reported text starts after a dateline ("BEIRUT, April 25. /TASS/.")
+    dateline_date: Found | None = None  # a month and day the dateline prints
 
 
 def blocks(text: str) -> list[tuple[int, int]]:
@@ -124,8 +126,13 @@ def blocks(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _lines_if_stamped(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A block whose lines include a timestamp on a line of its own is a stack of header lines: split it."""
+UNWRAPPED = 120  # a line this long is a paragraph of its own: the page separates paragraphs by single line breaks
+
+
+def _lines_if_stamped(text: str, start: int, end: int, first_block: bool = False) -> list[tuple[int, int]]:
+    """A block that is a stack of lines, not one paragraph, split into its lines: one whose lines include a
+    timestamp or a byline, one of unwrapped paragraphs (a line longer than any hard-wrapped page's), or one that
+    opens with a headline-shaped line."""
     lines = []
     pos = start
     for line in text[start:end].splitlines(keepends=True):
@@ -133,9 +140,14 @@ def _lines_if_stamped(text: str, start: int, end: int) -> list[tuple[int, int]]:
             lead = len(line) - len(line.lstrip())
             lines.append((pos + lead, pos + len(line.rstrip())))
         pos += len(line)
-    if len(lines) > 1 and any(_timestamp(" ".join(text[s:e].split())) or _BY.match(" ".join(text[s:e].split()))
-                              for s, e in lines):
+    if len(lines) < 2:
+        return [(start, end)]
+    words = [" ".join(text[s:e].split()) for s, e in lines]
+    if any(_timestamp(w) or _BY.match(w) for w in words) or max(e - s for s, e in lines) > UNWRAPPED:
         return lines
+    if first_block and _is_headline(words[0]) and not _TERMINAL.search(words[0]) and words[1][:1].isupper() \
+            and _words(words[0]) <= 15 and words[0][:1] not in "\"“‘'":
+        return [lines[0], (lines[1][0], end)]
     return [(start, end)]
 
 
@@ -215,13 +227,18 @@ def label(text: str) -> tuple[str, str]:
     return OTHER, "short, or without sentence-ending punctuation"
 
 
-def layout(text: str) -> Layout:
-    """Blocks, body span and printed metadata of one seed text."""
-    spans = [piece for s, e in blocks(text) for piece in _lines_if_stamped(text, s, e)]
+def layout(text: str, media: tuple[str, ...] = ()) -> Layout:
+    """Blocks, body span and printed metadata of one seed text. `media`: names of news media, which make a short
+    line an agency credit ("Reuters, Ankara", "Agencies via Xinhua")."""
+    spans = [piece for i, (s, e) in enumerate(blocks(text)) for piece in _lines_if_stamped(text, s, e, i == 0)]
     raw = [(s, e, " ".join(text[s:e].split())) for s, e in spans]
-    labelled = [Block(s, e, t, *label(t)) for s, e, t in raw]
+    labelled = [Block(s, e, t, *(_credit(t, media) or label(t))) for s, e, t in raw]
     labelled = _context(labelled)
     first, last = _body_run(labelled)
+    if last is not None and _cut_off(labelled, last):
+        cut = labelled[last + 1]
+        labelled[last + 1] = Block(cut.start, cut.end, cut.text, PROSE, "a paragraph the capture cut off (no sentence end)")
+        last += 1
     if first is None or last is None:  # nothing reads as prose: offer the whole text and say so
         start = len(text) - len(text.lstrip())
         return Layout(tuple(labelled), start, len(text.rstrip()), "no prose paragraph found: the whole text")
@@ -231,7 +248,7 @@ def layout(text: str) -> Layout:
     head = labelled[:first]
     title = _title(text, head)
     byline = _byline(text, labelled, first)
-    dateline = _dateline(text, body_start)
+    dateline, lead_end, dateline_date = _dateline(text, body_start)
     stamps = []
     for b in labelled:
         stamp = _timestamp(b.text) if b.label == TIMESTAMP else None
@@ -242,7 +259,32 @@ def layout(text: str) -> Layout:
                  for m in _URL.finditer(text))
     own = _own_url(text, urls, body_start, body_end)
     rule = f"longest run of prose paragraphs ({len(body) - len(skipped)} prose, {len(skipped)} captions inside)"
-    return Layout(tuple(labelled), body_start, body_end, rule, title, byline, dateline, tuple(stamps), urls, own, skipped)
+    return Layout(tuple(labelled), body_start, body_end, rule, title, byline, dateline, tuple(stamps), urls, own, skipped,
+                  lead_end, dateline_date)
+
+
+def _credit(text: str, media: tuple[str, ...]) -> tuple[str, str] | None:
+    """A short line naming only news media, "Agencies", "via" and places: an agency credit, not body."""
+    if not media or _words(text) > 6:
+        return None
+    names = "|".join(re.escape(m) for m in sorted(media, key=len, reverse=True))
+    rest = re.sub(rf"\b(?:{names}|Agencies|Agency|via|and|staff|with|wires?)\b", " ", text)
+    if rest == text:
+        return None
+    if re.fullmatch(r"[\s,.;/()&-]*(?:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?[\s,.;/()&-]*){0,2}", rest):
+        return BYLINE, "an agency credit line"
+    return None
+
+
+def _cut_off(bs: list[Block], last: int) -> bool:
+    """The block after the body run is prose the capture cut before its end: long, opening with a capital, not the
+    publisher's, and nothing but the publisher's blocks after it."""
+    if last + 1 >= len(bs):
+        return False
+    nxt = bs[last + 1]
+    after = bs[last + 2:]
+    return (nxt.label == OTHER and _words(nxt.text) >= 8 and nxt.text[:1].isupper() and not _TERMINAL.search(nxt.text)
+            and all(b.label in (BOILERPLATE, URL, OTHER, BYLINE) and _words(b.text) < 8 for b in after))
 
 
 def _find(text: str, words: str, start: int, end: int) -> int:
@@ -305,20 +347,11 @@ def _is_headline(text: str) -> bool:
 
 
 def _title(text: str, head: list[Block]) -> Found | None:
+    """The first line before the body shaped like a headline. A photo caption is not one (conventions §2)."""
     for b in head:
-        if b.label in (OTHER, BYLINE) and _is_headline(b.text) and not _BULLET.match(b.text):
+        if b.label in (OTHER, BYLINE, PROSE) and _is_headline(b.text) and not _BULLET.match(b.text) \
+                and b.why != "an agency credit line" and not (b.label == PROSE and _words(b.text) > 20):
             return Found(b.text, b.start, b.end, "the first line before the body shaped like a headline")
-    for b in head:
-        if b.label == CAPTION:
-            # The credit follows the caption's last sentence: cut at the last full stop before the slash.
-            slash = b.text.rfind("/")
-            cut = b.text.rfind(". ", 0, slash) if slash > 0 else -1
-            words = b.text[:cut] if cut > 0 else (b.text[: m.start()] if (m := _CREDIT.search(b.text)) else b.text)
-            words = words.rstrip(". ")
-            if _words(words) >= 3:
-                start = _find(text, words, b.start, b.end)
-                return Found(words, start, start + _len_in(text, words, start),
-                             "no headline: the caption before the body, without its photo credit")
     return None
 
 
@@ -331,14 +364,26 @@ def _byline(text: str, bs: list[Block], first: int) -> Found | None:
     return None
 
 
-def _dateline(text: str, body_start: int) -> Found | None:
+_WIRE_DATELINE = re.compile(r"(?P<place>[A-Z][A-Z.’' -]{1,30}?)\s*,\s*(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+                            r"[a-z]*\.?\s+\d{1,2})\s*(?:\.?\s*/\s*[A-Za-z -]{2,20}\s*/\.?|\s*\([^)]{1,20}\))?\s*[—–-]{0,2}\s*")
+
+
+def _dateline(text: str, body_start: int) -> tuple[Found | None, int | None, Found | None]:
+    """The dateline opening the body: its place, where the reported text starts after it, and the month and day
+    a wire dateline prints ("BEIRUT, April 25. /TASS/.", "ANKARA, March 8 (Reuters) -")."""
+    wire = _WIRE_DATELINE.match(text, body_start)
+    if wire and wire.group("place").replace(" ", "").replace(".", "").isupper() and len(wire.group("place").strip()) >= 3:
+        place = wire.group("place").strip()
+        date = Found(wire.group("date"), wire.start("date"), wire.end("date"), "the month and day of the dateline")
+        return (Found(place, wire.start("place"), wire.start("place") + len(place), "a wire dateline opening the body"),
+                wire.end(), date)
     m = _DATELINE.match(text, body_start)
     if not m or not any(c.isalpha() for c in m.group("place")):
-        return None
+        return None, None, None
     place = m.group("place").strip()
     if len(place) < 3 or not place.replace(" ", "").replace(".", "").isupper():
-        return None
-    return Found(place, m.start("place"), m.start("place") + len(place), "capitals and a dash opening the body")
+        return None, None, None
+    return Found(place, m.start("place"), m.start("place") + len(place), "capitals and a dash opening the body"), m.end(), None
 
 
 def _own_url(text: str, urls: tuple[Found, ...], body_start: int, body_end: int) -> Found | None:

@@ -34,28 +34,39 @@ def outlet(text: str, lay: layout_rules.Layout, known: Known) -> str:
     return host or "UNKNOWN OUTLET"
 
 
-def published(lay: layout_rules.Layout, url: str | None, given: str | None) -> DraftPublished:
-    """The publication date: as the curator gave it, else a printed date, else a dated path of the URL."""
-    if given:
-        value, precision = dates.parse_value(given)
-        return DraftPublished(SOURCE.INFERRED, value=given, note="given by the curator with --published", date=value,
-                              precision=precision, mark=Mark("--published", f"given on the command line: {given}"))
+def published(lay: layout_rules.Layout, url: str | None, given: str | None, url_given: bool = False) -> DraftPublished:
+    """The publication date: a date the page prints, else a dated path of a URL it prints, else the date the
+    curator supplies at capture (the capture record keeps it), else a dated path of a URL the curator supplied."""
     stamps = sorted(lay.timestamps, key=lambda f: f.rule != SOURCE.PRINTED)
     for stamp in stamps:
         r = dates.resolve(stamp.text, None, None)
         return DraftPublished(stamp.rule, expression=stamp.text, date=r.date, precision=r.precision,
                               mark=Mark(f"a printed {'update ' if stamp.rule == SOURCE.PRINTED_UPDATE else ''}date outside the body",
                                         stamp.text))
-    if url:
-        try:
-            found: dates.Resolved | None = dates.resolve(url, None, None)
-        except dates.DateError:
-            found = None
-        if found and found.resolution == DateResolution.URL_PATH:
-            return DraftPublished(SOURCE.URL, expression=url, date=found.date, precision=found.precision,
-                                  mark=Mark("a /YYYY/MM/DD/ path in the article's own URL", url))
+    path = _url_date(url)
+    if path and not url_given:
+        return DraftPublished(SOURCE.URL, expression=url, date=path.date, precision=path.precision,
+                              mark=Mark("a /YYYY/MM/DD/ path in the article's own URL", url or ""))
+    if given:
+        value, precision = dates.parse_value(given)
+        return DraftPublished(SOURCE.SUPPLIED, value=given, date=value, precision=precision,
+                              mark=Mark("--published", f"supplied at capture: {given}"))
+    if path:
+        return DraftPublished(SOURCE.INFERRED, value=path.date.isoformat(), date=path.date, precision=path.precision,
+                              note=f"read from the /YYYY/MM/DD/ path of the URL supplied at capture ({url})",
+                              mark=Mark("a dated path in the URL supplied at capture", url or ""))
     return DraftPublished(SOURCE.UNKNOWN, note="DRAFT: the seed prints no publication date; say what the text establishes",
                           mark=Mark("no printed date, no dated URL", "nothing found"))
+
+
+def _url_date(url: str | None) -> dates.Resolved | None:
+    if not url:
+        return None
+    try:
+        found = dates.resolve(url, None, None)
+    except dates.DateError:
+        return None
+    return found if found.resolution == DateResolution.URL_PATH else None
 
 
 def infer_published(text: str, found: list[DraftDate], mentions: list[Mention], known: Known) -> DraftPublished | None:

@@ -27,6 +27,8 @@ class Mention:
     start: int
     end: int
     kind: str  # participant kind, or NEW
+    title: str | None = None  # for a newcomer: the title printed before the name ("Syrian Foreign Minister")
+    medium: bool = False  # a news agency, broadcaster or newspaper
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class DraftQuote:
     mark: Mark
     occurrence: int | None = None
     mode: str = QuoteMode.DIRECT
+    via: str | None = None  # the medium that relays the statement
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class DraftDate:
     precision: str | None
     resolution: str | None
     error: str | None  # why it could not be resolved
+    ahead: bool = False  # its sentence speaks of a plan: resolved as the next such day or month
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,47 @@ class DraftPublished:
     mark: Mark = Mark("none", "none")
 
 
+@dataclass(frozen=True)
+class ProposedParticipant:
+    """A participant the registries do not know, as the text presents it."""
+
+    id: str
+    kind: str  # a participant_kind code
+    name: str
+    mark: Mark
+    role_title: str | None = None
+    affiliation: str | None = None
+    country_code: str | None = None
+    cow_code: int | None = None
+
+
+@dataclass(frozen=True)
+class ProposedStatement:
+    """A statement the registries do not know: who made it, about which event, when, of which kind."""
+
+    id: str
+    speaker: str
+    kind: str  # a statement_kind code
+    summary: str
+    mark: Mark
+    event: str | None = None
+    date: dict[str, Any] | None = None  # a coding date spec: {expression, article}, {from_event: true}
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProposedEvent:
+    """An event the registries do not know, as the sentence that reports it gives it."""
+
+    id: str
+    type: str  # an event_type code
+    title: str
+    status: str  # an event_status code
+    mark: Mark
+    date: dict[str, Any] | None = None
+    city: str | None = None
+
+
 @dataclass
 class Draft:
     """One article as the stages see it: its text and layout, then what each stage found in it."""
@@ -105,8 +150,16 @@ class Draft:
     dates: list[DraftDate] = field(default_factory=list)
     events: list[DraftEvent] = field(default_factory=list)
     aliases: dict[str, list[str]] = field(default_factory=dict)
-    new_participants: dict[str, Mark] = field(default_factory=dict)
+    participants: dict[str, ProposedParticipant] = field(default_factory=dict)
+    statements: dict[str, ProposedStatement] = field(default_factory=dict)
+    proposed_events: dict[str, ProposedEvent] = field(default_factory=dict)
+    proposed_names: dict[str, str] = field(default_factory=dict)  # name -> id, for speakers only described
+    asks: list[Mark] = field(default_factory=list)  # what the draft could not find, for the curator to supply
     given: frozenset[str] = frozenset()  # fields the curator gave on the command line: not drafts
+
+    @property
+    def new_participants(self) -> dict[str, ProposedParticipant]:
+        return self.participants
 
 
 @dataclass
@@ -135,6 +188,8 @@ class KnownEvent:
     participants: frozenset[str]
     roles: dict[str, str]
     event_type: str | None = None
+    event_format: str | None = None
+    event_level: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,3 +201,4 @@ class Known:
     events: dict[str, KnownEvent]
     statements: dict[str, dict[str, Any]]  # id -> statement row
     outlets: set[str]
+    cow: dict[str, int] = field(default_factory=dict)  # ISO alpha-3 -> Correlates of War number (schemas/codelists/cow_state.csv)

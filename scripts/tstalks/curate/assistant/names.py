@@ -1,29 +1,58 @@
-"""Stage: the names in the body. Every spelling of a known participant, every titled name the registries do not
-know; and the rules that tell who a description names (a close name, the state a qualifier names)."""
+"""Stage: the names in the body. Every spelling of a known participant (with the names ISO 3166 gives a known
+state: "Türkiye" is Turkey), every news medium of the lexicon, every titled name the registries do not know
+("Syrian Foreign Minister Faisal Mekdad"); and the rules that tell who a description names."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
+import pycountry
 from rapidfuzz import fuzz
 
 from ...core.spans import pattern
 from ...core.vocab import ParticipantKind
-from .lexicon import DEFINITE, DEMONYM, INSTITUTION, NAME_RUN, NOT_QUALIFIERS, STOP, TITLED
+from ..lexicon import Lexicon, alternation
 from .model import NEW, Known, Mention
 
 Spans = list[tuple[int, int]]
+NAME_RUN = re.compile(r"(?:[A-Z][\w’'-]+|al-[A-Z][\w’'-]+|bin|Al)(?:\s+(?:[A-Z][\w’'-]+|al-[A-Z][\w’'-]+|bin|Al))*")
+DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ish|ian|ese|ean|i)$")
+STOP = {"the", "a", "an", "its", "their", "his", "her", "of", "and", "in", "on", "at", "to", "from", "by", "with", "s"}
+INSTITUTION = re.compile(r"(?:[A-Z][\w’'-]*\s+){1,4}(?:Ministry|Agency|Office|Presidency|Government|Council|Kremlin)")
+# Qualifier words that say what kind of body, not whose ("Defense Ministry").
+NOT_QUALIFIERS = {"defense", "defence", "foreign", "interior", "state", "news", "the", "deputy", "minister", "ministers"}
+_NAME = r"[A-Z][\w’'-]+(?:\s+(?:al-|Al\s+|bin\s+)?[A-Z][\w’'-]+){1,3}"
 
 
 def slug(words: str) -> str:
-    """The identifier proposed for a name: lower case, hyphenated, no possessive."""
-    s = re.sub(r"[’']s\b", "", words.lower())
+    """The identifier proposed for a name: lower case, hyphenated, no possessive, no accents."""
+    s = re.sub(r"[’']s\b", "", fold(words).lower())
     s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
     return s or "unnamed"
 
 
+def fold(words: str) -> str:
+    """The words without accents ("Türkiye" -> "Turkiye")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", words) if not unicodedata.combining(c))
+
+
+def iso_names(code: str) -> set[str]:
+    """The names ISO 3166 gives a state (and their unaccented forms); names with a comma are catalogue forms."""
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        return set()
+    names = {getattr(country, k, None) for k in ("name", "common_name", "official_name")}
+    return {n for name in names if name and "," not in name for n in (name, fold(name))}
+
+
 def spellings(known: Known) -> dict[str, str]:
-    """Known spellings, plus each person's surname when no one else bears it ("Akar", "Erdogan", "Assad")."""
+    """Known spellings, the ISO 3166 names of known states, and each person's surname when no one else bears it
+    ("Akar", "Erdogan", "Assad")."""
     out = {s: next(iter(ids)) for s, ids in known.spellings.items() if len(ids) == 1}
+    for pid, row in known.participants.items():
+        if row["participant_kind"] == ParticipantKind.STATE and row.get("country_code"):
+            for name in iso_names(row["country_code"]):
+                out.setdefault(name, pid)
     surnames: dict[str, set[str]] = {}
     for pid, row in known.participants.items():
         if row["participant_kind"] != ParticipantKind.PERSON:
@@ -38,37 +67,76 @@ def spellings(known: Known) -> dict[str, str]:
     return out
 
 
-def mentions(text: str, start: int, end: int, known: Known) -> list[Mention]:
-    """Every spelling of a known participant in the body (longest first, no overlaps), and every titled
-    name the registries do not know (as a proposed new person), in text order."""
+def titled(lexicon: Lexicon) -> re.Pattern[str]:
+    """A title of the lexicon, with the qualifiers before it, then a name: "Syrian Foreign Minister Faisal Mekdad"."""
+    titles = alternation([t.words for t in lexicon.titles])
+    return re.compile(rf"\b(?P<title>(?:(?:[A-Z][a-z]+|[A-Z][a-z]+[’']s)\s+)*(?i:{titles}),?)\s+(?P<name>{_NAME})")
+
+
+def mentions(text: str, start: int, end: int, known: Known, lexicon: Lexicon) -> list[Mention]:
+    """Every spelling of a known participant in the body (longest first, no overlaps), every medium the lexicon
+    knows, and every titled name the registries do not know (as a proposed new person), in text order."""
     taken: Spans = []
-    found = _known_names(text, start, end, known, taken)
+    names = spellings(known)
+    found = _known_names(text, start, end, known, names, taken)
+    found += _media(text, start, end, lexicon, known, names, taken)
+    found += _newcomers(text, start, end, lexicon, taken)
+    return sorted(found, key=lambda m: m.start)
+
+
+def _known_names(text: str, start: int, end: int, known: Known, names: dict[str, str], taken: Spans) -> list[Mention]:
+    found = []
+    for spelling in sorted(names, key=lambda s: (-len(s), s)):
+        pid = names[spelling]
+        row = known.participants[pid]
+        for m in pattern(spelling).finditer(text, start, end):
+            if word_edge(text, m.start(), m.end()) and not _overlaps(m.start(), m.end(), taken):
+                taken.append((m.start(), m.end()))
+                found.append(Mention(pid, text[m.start():m.end()], m.start(), m.end(), row["participant_kind"],
+                                     medium=is_medium(row)))
+    return found
+
+
+def is_medium(row: dict[str, object]) -> bool:
+    """A known participant that is a news medium: its name or its role title says so."""
+    words = f"{row.get('name') or ''} {row.get('role_title') or ''}"
+    return bool(re.search(r"\b(?:news|agency|media|broadcaster|television|newspaper|outlet|wire)\b", words, re.IGNORECASE))
+
+
+def _media(text: str, start: int, end: int, lexicon: Lexicon, known: Known, names: dict[str, str], taken: Spans) -> list[Mention]:
+    """Media of the lexicon, each under the id the registries know it by (any of its names), else the id of its
+    main name."""
+    found = []
+    for medium in lexicon.media:
+        pid = next((names[n] for n in medium.names if n in names), slug(medium.name))
+        kind = known.participants[pid]["participant_kind"] if pid in known.participants else NEW
+        for name in sorted(medium.names, key=len, reverse=True):
+            # An all-capital short name must be written so ("AP", not "ap"); names are matched as whole words.
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text[:end]):
+                if m.start() >= start and not _overlaps(m.start(), m.end(), taken):
+                    taken.append(m.span())
+                    found.append(Mention(pid, m.group(0), m.start(), m.end(), kind, medium=True))
+    return found
+
+
+def _newcomers(text: str, start: int, end: int, lexicon: Lexicon, taken: Spans) -> list[Mention]:
+    """Titled names the registries do not know, and their later mentions by surname alone."""
+    found = []
     surnames: dict[str, str] = {}
-    for m in TITLED.finditer(text, start, end):
+    for m in titled(lexicon).finditer(text, start, end):
         s, e = m.span("name")
-        if not _overlaps(s, e, taken):
-            taken.append((s, e))
-            name = " ".join(m.group("name").split())
-            found.append(Mention(slug(name), name, s, e, NEW))
-            surnames.setdefault(name.split()[-1], slug(name))
-    for last, pid in surnames.items():  # later mentions of a titled newcomer by surname alone
+        if _overlaps(s, e, taken):
+            continue
+        taken.append((s, e))
+        name = " ".join(m.group("name").split())
+        title = re.sub(r"^(?:The|A|An|His|Her|Its|Their)\s+", "", " ".join(m.group("title").rstrip(",").split()))
+        found.append(Mention(slug(name), name, s, e, NEW, title=title))
+        surnames.setdefault(name.split()[-1], slug(name))
+    for last, pid in surnames.items():
         for m in re.finditer(rf"(?<![\w-]){re.escape(last)}(?![\w-])", text[:end]):
             if m.start() >= start and not _overlaps(m.start(), m.end(), taken):
                 taken.append(m.span())
                 found.append(Mention(pid, last, m.start(), m.end(), NEW))
-    return sorted(found, key=lambda m: m.start)
-
-
-def _known_names(text: str, start: int, end: int, known: Known, taken: Spans) -> list[Mention]:
-    found = []
-    names = spellings(known)
-    for spelling in sorted(names, key=len, reverse=True):
-        pid = names[spelling]
-        for m in pattern(spelling).finditer(text, start, end):
-            if word_edge(text, m.start(), m.end()) and not _overlaps(m.start(), m.end(), taken):
-                taken.append((m.start(), m.end()))
-                found.append(Mention(pid, text[m.start():m.end()], m.start(), m.end(),
-                                     known.participants[pid]["participant_kind"]))
     return found
 
 
@@ -89,24 +157,27 @@ def last_institution(text: str, before: int) -> str | None:
     return " ".join(found[-1].group(0).split()) if found else None
 
 
-def new_name(words: str, states: set[str] | frozenset[str] = frozenset()) -> str | None:
-    """The name a speaker phrase gives someone the registries do not know."""
+def new_name(words: str, definite: re.Pattern[str], states: set[str] | frozenset[str] = frozenset(),
+             sentence_start: bool = False) -> str | None:
+    """The name a speaker phrase gives someone the registries do not know. A single capitalised word that opens the
+    sentence is not taken for a name ("Special attention was focused on")."""
     words = " ".join(words.split())
     owner = re.match(r"^(?:the\s+)?(?P<owner>.+?)[’']s\s+(?:statement|readout|communiqu\w+|release)$", words, re.IGNORECASE)
     if owner:  # "the Turkish Defense Ministry's statement": the ministry speaks
         words = owner.group("owner")
     last = words.split()[-1] if words.split() else ""
-    if DEFINITE.fullmatch(last.lower()) or DEFINITE.fullmatch(last):  # an institution: "the Turkish defense ministry"
+    if definite.fullmatch(last.lower()) or definite.fullmatch(last):  # an institution: "the Turkish defense ministry"
         core = re.sub(r"^(?:the|its|a|an)\s+", "", words, flags=re.IGNORECASE)
-        return core if core else None
+        return core if core and len(core.split()) > 1 else None
     names = [n for n in NAME_RUN.findall(words) if _could_be_a_name(n, states)]
+    if sentence_start and names and len(names[0].split()) == 1 and words.startswith(names[0]):
+        names = names[1:]
     return max(names, key=len) if names else None
 
 
 def _could_be_a_name(n: str, states: set[str] | frozenset[str]) -> bool:
     first = n.split()[0]
-    return (not DEMONYM.match(n) and n.lower() not in STOP and first not in ("On", "In", "At")
-            and not (first == "The" and len(n.split()) == 1)
+    return (not DEMONYM.match(n) and n.lower() not in STOP and first not in ("On", "In", "At", "The", "This", "That")
             and n not in states and not any(n.startswith(x) for x in states))
 
 
@@ -122,8 +193,19 @@ def governed(owner: str, head: str, known: Known) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def state_of(qualifier: str, known: Known) -> str | None:
+    """The one known state a qualifier names ("Syrian", "Turkey's", "Türkiye's")."""
+    wanted = qualifiers(qualifier)
+    states = [pid for pid, r in known.participants.items() if r["participant_kind"] == ParticipantKind.STATE
+              and (qualifiers(r["name"]) | {q for n in iso_names(r.get("country_code") or "") for q in qualifiers(n)}) & wanted]
+    return states[0] if len(states) == 1 else None
+
+
 def _last_pos(mentions: list[Mention], pid: str, before: int) -> int:
     return max((m.start for m in mentions if m.participant_id == pid and m.start < before), default=-1)
+
+
+CLOSE = 85  # rapidfuzz token-set ratio from which a description is taken to name a participant
 
 
 def fuzzy(words: str, known: Known, mentions: list[Mention], before: int,
@@ -141,9 +223,6 @@ def fuzzy(words: str, known: Known, mentions: list[Mention], before: int,
         return None
     scored.sort(reverse=True)
     return str(scored[0][-1])
-
-
-CLOSE = 85  # rapidfuzz token-set ratio from which a description is taken to name a participant
 
 
 def _close_known(core: str, known: Known, mentions: list[Mention], before: int) -> list[tuple[float, int, int, str]]:
@@ -166,9 +245,10 @@ def _normal(s: str) -> str:
 
 
 def qualifiers(words: str) -> set[str]:
-    """Stems of the capitalised qualifiers of a name ("Turkish", "Turkey's" -> "turk"), institution nouns left out."""
-    return {w.lower()[:4] for w in re.findall(r"[A-Z][a-z]+", words) if not DEFINITE.fullmatch(w.lower())
-            and w.lower() not in NOT_QUALIFIERS}
+    """Stems of the capitalised qualifiers of a name ("Turkish", "Turkey's", "Türkiye" -> "turk"), institution
+    nouns left out."""
+    return {fold(w).lower()[:4] for w in re.findall(r"[A-ZÀ-Ý][a-zà-ÿ]+", words)
+            if w.lower() not in NOT_QUALIFIERS and not re.fullmatch(r"ministr\w*|agency|office|government|side", w.lower())}
 
 
 def _same_country(a: str, b: str) -> bool:

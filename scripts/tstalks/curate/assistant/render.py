@@ -2,16 +2,20 @@
 and evidence. Written line by line (not by a YAML dumper) so that the file reads as a curator would write it."""
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from ...core.spans import pattern
+from ...core.vocab import ArticleDateSource
 from . import layout as layout_rules
-from .model import Draft, DraftEvent, DraftQuote, DraftUncoded, Mark
+from .model import Draft, DraftEvent, DraftQuote, DraftUncoded, Mark, ProposedEvent, ProposedParticipant, ProposedStatement
 
 HEADER = [
     "# DRAFT written by `tstalks add`: every item marked `draft:` is a proposal with the rule and the evidence",
     "# that produced it. Check each against the seed, correct it, then delete its `draft:` key; delete the",
     "# top-level `draft:` block when it is empty. `tstalks build` refuses this file until no draft mark remains.",
 ]
-UNKNOWN_TITLE = "UNKNOWN TITLE"
+REGISTRY_HEADER = "  # Proposed by `tstalks add` for {article}: check each entry against the seed, correct it, delete its `draft:`."
 
 
 def render(d: Draft) -> str:
@@ -21,13 +25,70 @@ def render(d: Draft) -> str:
     return "\n".join(out) + "\n"
 
 
+def render_bundle(d: Draft) -> tuple[str, dict[str, str]]:
+    """The article coding, and for each registry the entries to append to it (list items, two spaces in)."""
+    registries = {}
+    for kind, entries in (("participants", [_participant(p) for p in d.participants.values()]),
+                          ("events", [_registry_event(e) for e in d.proposed_events.values()]),
+                          ("statements", [_statement(s) for s in d.statements.values()])):
+        if entries:
+            registries[kind] = "\n".join([REGISTRY_HEADER.format(article=d.article_id), *[line for e in entries for line in e]]) + "\n"
+    return render(d), registries
+
+
+def _entry(fields: list[tuple[str, Any]], mark: Mark) -> list[str]:
+    """One registry entry: its fields in order (those without a value left out), then its draft mark."""
+    out = []
+    for k, v in fields:
+        if v is None or v == () or v == []:
+            continue
+        prefix = "  - " if not out else "    "
+        if isinstance(v, dict):
+            out.append(f"{prefix}{k}:")
+            out += [f"      {dk}: {_value(dv)}" for dk, dv in v.items()]
+        elif isinstance(v, (list, tuple)):
+            out.append(f"{prefix}{k}: [{', '.join(str(x) for x in v)}]")
+        else:
+            out.append(f"{prefix}{k}: {_value(v)}")
+    return out + _mark(mark, 4)
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    return _q(str(v)) if not _plain_id(str(v)) else str(v)
+
+
+def _plain_id(v: str) -> bool:
+    return bool(re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)*", v)) and v not in ("true", "false", "null", "yes", "no", "on", "off")
+
+
+def _participant(p: ProposedParticipant) -> list[str]:
+    return _entry([("id", p.id), ("kind", p.kind), ("name", p.name), ("role_title", p.role_title),
+                   ("affiliation", p.affiliation), ("country_code", p.country_code), ("cow_code", p.cow_code)], p.mark)
+
+
+def _registry_event(e: ProposedEvent) -> list[str]:
+    return _entry([("id", e.id), ("type", e.type), ("title", e.title), ("date", e.date), ("city", e.city),
+                   ("status", e.status)], e.mark)
+
+
+def _statement(s: ProposedStatement) -> list[str]:
+    return _entry([("id", s.id), ("speaker", s.speaker), ("event", s.event), ("kind", s.kind), ("date", s.date),
+                   ("summary", s.summary), ("topics", list(s.topics))], s.mark)
+
+
 def _metadata(d: Draft) -> list[str]:
     lay = d.layout
-    out = [f"article: {d.article_id}", "seed:", f"  file: {_q(d.seed_file)}", f"  sha256: {_q(d.sha256)}",
-           f"outlet: {_q(d.outlet)}"]
-    if d.url:
+    out = [f"article: {d.article_id}", "seed:", f"  file: {_q(d.seed_file)}", f"  sha256: {_q(d.sha256)}"]
+    if "outlet" not in d.given:
+        out.append(f"outlet: {_q(d.outlet)}")
+    if d.url and "url" not in d.given:
         out.append(f"url: {_q(d.url)}")
-    out.append(f"title: {_q(lay.title.text if lay.title else UNKNOWN_TITLE)}")
+    if lay.title:
+        out.append(f"title: {_q(lay.title.text)}")
     if lay.byline:
         out.append(f"byline: {_q(lay.byline.text)}")
     if lay.dateline:
@@ -37,6 +98,8 @@ def _metadata(d: Draft) -> list[str]:
 
 def _published(d: Draft) -> list[str]:
     p = d.published
+    if p.source == ArticleDateSource.SUPPLIED:
+        return []  # the capture record gives it
     out = ["published:", f"  source: {p.source}"]
     for k, v in (("expression", p.expression), ("value", p.value), ("note", p.note)):
         if v is not None:
@@ -97,7 +160,10 @@ def _quote(d: Draft, i: int, q: DraftQuote) -> list[str]:
     out = [f"  - id: {d.article_id}-q{i:02d}", f"    statement: {q.statement}", f"    text: {_q(' '.join(q.text.split()))}"]
     if q.occurrence:
         out.append(f"    occurrence: {q.occurrence}")
-    return [*out, f"    mode: {q.mode}", *_mark(q.mark, 4, speaker=q.speaker)]
+    out.append(f"    mode: {q.mode}")
+    if q.via:
+        out.append(f"    via: {q.via}")
+    return [*out, *_mark(q.mark, 4, speaker=q.speaker)]
 
 
 def _uncoded(d: Draft) -> list[str]:
@@ -127,10 +193,10 @@ def _draft_block(d: Draft) -> list[str]:
         how = "a spelling of a registry participant found in the body (surnames of persons included)"
         for pid, spellings in sorted(d.aliases.items()):
             out += [f"    {pid}:", f"      rule: {_q(how)}", f"      evidence: {_q(', '.join(spellings))}"]
-    if d.new_participants:
-        out.append("  new_participants:")
-        for pid, m in sorted(d.new_participants.items()):
-            out += [f"    {pid}:", f"      rule: {_q(m.rule)}", f"      evidence: {_q(m.evidence)}"]
+    if d.asks:
+        out.append("  asks:")
+        for m in d.asks:
+            out += [f"    - rule: {_q(m.rule)}", f"      evidence: {_q(m.evidence)}"]
     if d.dates:
         out.append("  dates:")
         for x in d.dates:
@@ -145,7 +211,8 @@ def _fields(d: Draft) -> dict[str, Mark]:
                              "the URL's host, or a placeholder", d.outlet)}
     if d.url:
         fields["url"] = Mark(lay.own_url.rule if lay.own_url else "given with --url", d.url)
-    fields["title"] = Mark(lay.title.rule if lay.title else "no headline found", lay.title.text if lay.title else UNKNOWN_TITLE)
+    if lay.title:
+        fields["title"] = Mark(lay.title.rule, lay.title.text)
     if lay.byline:
         fields["byline"] = Mark(lay.byline.rule, lay.byline.text)
     if lay.dateline:

@@ -1,8 +1,9 @@
-"""Who speaks: the attribution phrase of a quote resolved to a registry participant, or to a proposed new one.
+"""Who speaks, and who relays it: the attribution phrase of a quote resolved to a registry participant, or to a
+proposed new one.
 
 The rules are tried in order, each on the phrase ("Assad's government", "Turkish state news agency Anadolu",
-"he", "the statement", "the Syrian side", a new titled name), and the first that names someone wins; each says
-how it decided, which the draft shows the curator as evidence."""
+"he", "it", "the statement", "the Syrian side", "Turkish officials", a new titled name), and the first that names
+someone wins; each says how it decided, which the draft shows the curator as evidence."""
 from __future__ import annotations
 
 import re
@@ -11,156 +12,206 @@ from dataclasses import dataclass
 from ...core.vocab import ParticipantKind
 from ..text import sentence_at
 from . import names
-from .lexicon import DEFINITE, MEDIUM, STATEMENT_WORDS
-from .model import NEW, Attribution, Draft, Known, Mark, Mention
+from .context import Context
+from .model import NEW, Attribution, Draft, Known, Mention
 from .structure import Attribution as Phrase
 
 Found = tuple[str | None, bool, str]  # (participant id, is it a proposed new one, how it was found)
 
 
 @dataclass(frozen=True)
-class _Context:
+class _Case:
     text: str
     phrase: Phrase
     words: str
     inside: list[Mention]  # the mentions inside the phrase
     mentions: list[Mention]
-    known: Known
+    ctx: Context
     at: int  # where the quote starts
     state: Attribution
+    sentence_start: bool  # the phrase opens its sentence
+
+    @property
+    def known(self) -> Known:
+        return self.ctx.known
+
+    def with_words(self, words: str) -> _Case:
+        return _Case(self.text, self.phrase, words, self.inside, self.mentions, self.ctx, self.at, self.state,
+                     self.sentence_start)
 
 
-def resolve(d: Draft, phrase: Phrase | None, known: Known, at: int, state: Attribution) -> tuple[str | None, str]:
-    """The speaker of a quote at `at` and how it was found; remembers it in `state`, and proposes an unknown one as a
-    new participant of the draft."""
-    who, _, how = speaker(d.text, phrase, d.mentions, known, at, state)
-    if phrase and MEDIUM.search(phrase.words):
-        how = (f"{how} (a news medium: if it relays someone else's words, make it the quote's 'via' and the source "
-               "the statement's speaker)")
+def resolve(d: Draft, phrase: Phrase | None, ctx: Context, at: int, state: Attribution) -> tuple[str | None, str]:
+    """The speaker of a quote at `at` and how it was found; remembers it in `state`."""
+    who, _, how = speaker(d, phrase, ctx, at, state)
     if who:
         state.last = who
-        row = known.participants.get(who)
+        row = ctx.known.participants.get(who)
         if (row and row["participant_kind"] != ParticipantKind.PERSON) or (not row and re.search(
-                r"-(?:ministry|agency|office|government|presidency)$", who)):
+                r"-(?:ministry|agency|office|government|presidency|authorities|officials)$", who)):
             state.org = who
-        if not row:
-            d.new_participants.setdefault(who, Mark(
-                "a speaker the registries do not know",
-                f"'{phrase.words if phrase else ''}' names no known participant; add '{who}' to "
-                "seeds/codings/participants.yaml (kind, name) or correct the speaker"))
     return who, how
 
 
-def speaker(text: str, phrase: Phrase | None, mentions: list[Mention], known: Known, at: int,
-            state: Attribution) -> Found:
+def relay(d: Draft, words: str | None, start: int, end: int, ctx: Context) -> str | None:
+    """The medium that relays a statement, named in [start, end): a medium mention there, else one the words name;
+    never the article's own outlet."""
+    if not words:
+        return None
+    inside = [m for m in d.mentions if start <= m.start < end and m.medium]
+    pid = inside[0].participant_id if inside else None
+    if pid is None and (medium := ctx.lexicon.medium_named(re.sub(r"^(?:the\s+)?", "", words, flags=re.I))):
+        pid = names.slug(medium.name)
+    if pid is None and ctx.lexicon.nouns_for("medium").search(words):
+        pid = names.fuzzy(words, ctx.known, d.mentions, start) or _unnamed_medium(d, words, start, end)
+    if pid and d.outlet and names.slug(d.outlet) in (pid, names.slug(ctx.known.participants.get(pid, {}).get("name", ""))):
+        return None
+    return pid
+
+
+def is_medium(pid: str | None, d: Draft, ctx: Context) -> bool:
+    if not pid:
+        return False
+    row = ctx.known.participants.get(pid)
+    return names.is_medium(row) if row else any(m.participant_id == pid and m.medium for m in d.mentions)
+
+
+def speaker(d: Draft, phrase: Phrase | None, ctx: Context, at: int, state: Attribution) -> Found:
     """(participant id, is it a proposed new one, how it was found)."""
     if phrase is None:
         return state.last, False, "no attribution in the sentence; the previous quote's speaker"
-    inside = [m for m in mentions if phrase.start <= m.start < phrase.end]
-    ctx = _Context(text, phrase, phrase.words, inside, mentions, known, at, state)
-    for rule in (_owned, _named, _pronoun):
-        found = rule(ctx)
+    if phrase.how == "group":
+        return state.last, False, "a subject standing for the parties (or a passive): the account the sentence goes on with"
+    inside = [m for m in d.mentions if phrase.start <= m.start < phrase.end]
+    s, _ = sentence_at(d.text, phrase.start)
+    case = _Case(d.text, phrase, phrase.words, inside, d.mentions, ctx, at, state, phrase.start <= s + 4)
+    for rule in (_owned, _named, _pronoun, _whole_state, _body_of_state):
+        found = rule(case)
         if found:
             return found
     # "the Defense Ministry in Moscow": the place says where, the head says who.
-    ctx = _Context(text, phrase, re.sub(r"\s+(?:in|from)\s+[A-Z][\w-]+$", "", phrase.words.strip()), inside, mentions,
-                   known, at, state)
-    if STATEMENT_WORDS.search(ctx.words):
-        found = _statement_of(ctx)
+    case = case.with_words(re.sub(r"\s+(?:in|from)\s+[A-Z][\w-]+$", "", phrase.words.strip()))
+    if re.search(r"\b(?:the|its|this|that)\s+(?:statement|readout|communiqu[ée]|release)\b", case.words, re.I):
+        found = _statement_of(case)
         if found:
             return found
-        institution = names.last_institution(text, at)
+        institution = names.last_institution(d.text, at)
         if institution:
-            ctx = _Context(text, phrase, institution, inside, mentions, known, at, state)
-    for rule in (_close_name, _last_organisation, _side, _newcomer, _state):
-        found = rule(ctx)
+            case = case.with_words(institution)
+    for rule in (_close_name, _last_organisation, _newcomer, _state):
+        found = rule(case)
         if found:
             return found
-    return state.last, False, f"{phrase.how}: '{ctx.words}' names no one; the previous quote's speaker"
+    return state.last, False, f"{phrase.how}: '{case.words}' names no one; the previous quote's speaker"
 
 
-def _owned(ctx: _Context) -> Found | None:
+def _owned(c: _Case) -> Found | None:
     """"Assad's government": the government of the owner's state."""
-    owned = re.search(r"[’']s\s+(?P<head>government|regime|administration|cabinet)\b", ctx.words, re.IGNORECASE)
+    owned = re.search(r"[’']s\s+(?P<head>government|regime|administration|cabinet)\b", c.words, re.IGNORECASE)
     if not owned:
         return None
-    owner = next((m for m in ctx.inside if m.start < ctx.phrase.start + owned.start() + 2), None)
-    pid = names.governed(owner.participant_id, owned.group("head").lower(), ctx.known) if owner else None
+    owner = next((m for m in c.inside if m.start < c.phrase.start + owned.start() + 2), None)
+    pid = names.governed(owner.participant_id, owned.group("head").lower(), c.known) if owner else None
     if owner and pid:
-        return pid, False, f"{ctx.phrase.how}: '{ctx.words}' -> the {owned.group('head')} of {owner.participant_id}'s state"
+        return pid, False, f"{c.phrase.how}: '{c.words}' -> the {owned.group('head')} of {owner.participant_id}'s state"
     return None
 
 
-def _named(ctx: _Context) -> Found | None:
+def _named(c: _Case) -> Found | None:
     """A participant (not a state) named in the phrase: the known before the new, the longest name first."""
-    named = [m for m in ctx.inside if m.kind != ParticipantKind.STATE]
+    named = [m for m in c.inside if m.kind != ParticipantKind.STATE]
     if not named:
         return None
     # "Turkish state news agency Anadolu" names Anadolu; "the Turkish Defense Ministry's statement" the ministry.
     pick = max(named, key=lambda m: (m.kind != NEW, m.end - m.start))
-    return pick.participant_id, pick.kind == NEW, f"{ctx.phrase.how}: '{ctx.words}' names {pick.participant_id}"
+    return pick.participant_id, pick.kind == NEW, f"{c.phrase.how}: '{c.words}' names {pick.participant_id}"
 
 
-def _pronoun(ctx: _Context) -> Found | None:
-    if not re.fullmatch(r"(?:he|she)", ctx.words.strip(), re.IGNORECASE):
+def _pronoun(c: _Case) -> Found | None:
+    words = c.words.strip().lower()
+    if words in ("he", "she", "him", "her"):
+        person = referent(c.text, c.mentions, c.at)
+        return person, False, f"{c.phrase.how}: pronoun '{c.words}' -> the subject of the last sentence naming a person"
+    if words == "it" and (c.state.org or c.state.last):
+        return c.state.org or c.state.last, False, f"{c.phrase.how}: 'it' -> the body that spoke last"
+    return None
+
+
+def _whole_state(c: _Case) -> Found | None:
+    """A phrase that is only a state's spelling ("Damascus", "Turkey"): the state (conventions §7)."""
+    states = [m for m in c.inside if m.kind == ParticipantKind.STATE]
+    bare = re.sub(r"^(?:the\s+)", "", c.words.strip(), flags=re.I)
+    if len(states) == 1 and bare == states[0].text:
+        state = states[0].participant_id
+        org = c.state.org
+        if org and _affiliated(org, state, c):  # "Moscow stressed", after the Russian ministry's readout: that readout
+            return org, False, f"{c.phrase.how}: '{c.words}' after {org} spoke: its statement (a metonym)"
+        return state, False, f"{c.phrase.how}: '{c.words}' is the state {state}"
+    return None
+
+
+def _affiliated(pid: str, state: str, c: _Case) -> bool:
+    row = c.known.participants.get(pid)
+    return bool(row and row.get("affiliation_id") == state)
+
+
+def _body_of_state(c: _Case) -> Found | None:
+    """"the Syrian side", "the Syrian government": its government; "Turkish officials", "the X authorities": the
+    state (conventions §7)."""
+    noun = re.search(r"\b(?P<noun>\w+)\s*$", c.words.strip())
+    meaning = c.ctx.lexicon.nouns.get(noun.group("noun").lower()) if noun else None
+    if meaning not in ("state", "government"):
         return None
-    person = referent(ctx.text, ctx.mentions, ctx.at)
-    return person, False, f"{ctx.phrase.how}: pronoun '{ctx.words}' -> the subject of the last sentence naming a person"
+    state = names.state_of(c.words, c.known) or next((m.participant_id for m in c.inside if m.kind == ParticipantKind.STATE), None)
+    if not state:
+        return None
+    if meaning == "government":
+        government = names.governed(state, "government", c.known)
+        if government:
+            return government, False, f"{c.phrase.how}: '{c.words}' -> the government of {state}"
+    return state, False, f"{c.phrase.how}: '{c.words}' -> the state {state}"
 
 
-def _statement_of(ctx: _Context) -> Found | None:
+def _statement_of(c: _Case) -> Found | None:
     """"the statement": the organisation that spoke last, else the last organisation named."""
-    org = ctx.state.org or next((m.participant_id for m in reversed(ctx.mentions)
-                                 if m.start < ctx.at and m.kind == ParticipantKind.ORGANIZATION), None)
+    org = c.state.org or next((m.participant_id for m in reversed(c.mentions)
+                               if m.start < c.at and m.kind == ParticipantKind.ORGANIZATION), None)
     if not org:
         return None
-    return org, org not in ctx.known.participants, f"{ctx.phrase.how}: '{ctx.words}' -> the organisation whose statement was last named"
+    return org, org not in c.known.participants, f"{c.phrase.how}: '{c.words}' -> the organisation whose statement was last named"
 
 
-def _close_name(ctx: _Context) -> Found | None:
-    close = names.fuzzy(ctx.words, ctx.known, ctx.mentions, ctx.at, ctx.state.proposed)
+def _close_name(c: _Case) -> Found | None:
+    close = names.fuzzy(c.words, c.known, c.mentions, c.at, c.state.proposed)
     if not close:
         return None
-    return close, close not in ctx.known.participants, f"{ctx.phrase.how}: '{ctx.words}' is close to the name of {close}"
+    return close, close not in c.known.participants, f"{c.phrase.how}: '{c.words}' is close to the name of {close}"
 
 
-def _last_organisation(ctx: _Context) -> Found | None:
+def _last_organisation(c: _Case) -> Found | None:
     """"the ministry", "its office": the organisation quoted last."""
-    if DEFINITE.search(ctx.words) and ctx.state.org and re.match(r"(?:the|its)\s+\w+$", ctx.words, re.IGNORECASE):
-        return ctx.state.org, False, f"{ctx.phrase.how}: '{ctx.words}' -> the organisation last quoted"
+    if c.ctx.grammar.definite.search(c.words) and c.state.org and re.match(r"(?:the|its)\s+\w+$", c.words, re.IGNORECASE):
+        return c.state.org, False, f"{c.phrase.how}: '{c.words}' -> the organisation last quoted"
     return None
 
 
-def _side(ctx: _Context) -> Found | None:
-    """"the Syrian side": the state the qualifier names."""
-    side = re.fullmatch(r"(?:the\s+)?(?P<q>[A-Z][a-z]+)\s+(?:side|delegation|party)", ctx.words.strip())
-    if not side:
-        return None
-    states = [pid for pid, r in ctx.known.participants.items() if r["participant_kind"] == ParticipantKind.STATE
-              and names.qualifiers(r["name"]) & names.qualifiers(side.group("q"))]
-    if len(states) == 1:
-        return states[0], False, f"{ctx.phrase.how}: '{ctx.words}' -> the state {states[0]}"
-    return None
-
-
-def _newcomer(ctx: _Context) -> Found | None:
+def _newcomer(c: _Case) -> Found | None:
     """A name the registries do not know, proposed as a new participant."""
-    name = names.new_name(ctx.words, {m.text for m in ctx.inside})
+    name = names.new_name(c.words, c.ctx.grammar.definite, {m.text for m in c.inside}, c.sentence_start)
     if not name:
         return None
-    ctx.state.proposed[name] = names.slug(name)
-    return names.slug(name), True, f"{ctx.phrase.how}: '{ctx.words}' names '{name}', whom the registries do not know"
+    c.state.proposed[name] = names.slug(name)
+    return names.slug(name), True, f"{c.phrase.how}: '{c.words}' names '{name}', whom the registries do not know"
 
 
-def _state(ctx: _Context) -> Found | None:
-    if not ctx.inside:
+def _state(c: _Case) -> Found | None:
+    if not c.inside:
         return None
-    return ctx.inside[0].participant_id, False, f"{ctx.phrase.how}: '{ctx.words}' names the state {ctx.inside[0].participant_id}"
+    return c.inside[0].participant_id, False, f"{c.phrase.how}: '{c.words}' names the state {c.inside[0].participant_id}"
 
 
 def referent(text: str, mentions: list[Mention], at: int) -> str | None:
     """Who 'he' is: going back sentence by sentence, the first person named before any pronoun in a sentence."""
-    people = [m for m in mentions if m.kind in (ParticipantKind.PERSON, NEW)]
+    people = [m for m in mentions if m.kind in (ParticipantKind.PERSON, NEW) and not m.medium]
     pos = at
     for _ in range(6):
         s, e = sentence_at(text, pos)
@@ -175,3 +226,15 @@ def referent(text: str, mentions: list[Mention], at: int) -> str | None:
         while pos > 0 and text[pos].isspace():
             pos -= 1
     return None
+
+
+def _unnamed_medium(d: Draft, words: str, start: int, end: int) -> str | None:
+    """A medium described, not named ("state media"): proposed under its description, where the body prints it."""
+    bare = re.sub(r"^(?:the|its|their)\s+", "", words.strip(), flags=re.I)
+    found = re.search(re.escape(bare).replace(r"\ ", r"\s+"), d.text[start:end])
+    if not found:
+        return None
+    pid = names.slug(bare)
+    d.mentions.append(Mention(pid, found.group(0), start + found.start(), start + found.end(), NEW, medium=True))
+    d.mentions.sort(key=lambda m: m.start)
+    return pid

@@ -21,6 +21,7 @@ from ...core.problems import Failed, Problem
 from ...core.project import Project
 from ...core.schemas import load_schemas
 from .. import assistant
+from ..lexicon import load_lexicon
 from . import bundle
 from .compare import Date, Score, Truth, score
 
@@ -52,6 +53,7 @@ def supplied_date(resolution: resolve.Resolution, aid: str) -> Date:
 
 def leave_one_out(project: Project) -> list[Measured]:
     codings, res, pending = _resolved(project)
+    lexicon = load_lexicon(project.schemas)
     out = []
     for coding in codings.articles:
         aid = coding.data["article"]
@@ -62,7 +64,7 @@ def leave_one_out(project: Project) -> list[Measured]:
         row = next(r for r in res.tables["articles"] if r["article_id"] == aid)
         given = _given(row)
         started = time.perf_counter()
-        d = assistant.draft(seed.text, known, aid, seed.file, seed.sha256, **given)
+        d = assistant.draft(seed.text, known, lexicon, aid, seed.file, seed.sha256, **given)
         seconds = time.perf_counter() - started
         drafted = bundle.parse(*assistant.render_bundle(d))
         out.append(Measured(score(drafted, Truth.of(res, aid), known, supplied_date(res, aid)), seconds))
