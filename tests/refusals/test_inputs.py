@@ -187,3 +187,59 @@ def test_a_changed_seed_is_the_only_problem(project):
     seed = project / "seeds/articles/000_0305ecee9ab6d585.txt"
     seed.write_bytes(seed.read_bytes() + b"x")
     refused(project, "seeds/codings/articles/a000.yaml", ": the seed changed\n")
+
+
+# --- values far too long -------------------------------------------------------------------------------------------
+
+def _replace_first(path: Path, old: str, new: str) -> int:
+    """Replace the first `old` in the file; the line it is on."""
+    text = path.read_text("utf-8")
+    at = text.index(old)
+    path.write_text(text[:at] + new + text[at + len(old):], "utf-8")
+    return text[:at].count("\n") + 1
+
+
+def test_a_10_mb_identifier_is_refused_in_a_few_hundred_characters(project):
+    registry = project / "seeds/codings/events.yaml"
+    event = re.search(r"  - id: (\S+)\n", registry.read_text("utf-8")).group(1)
+    at = _replace_first(registry, f"  - id: {event}\n", "  - id: " + "x" * 10_000_000 + "\n")
+    output = refused(project, "seeds/codings/events.yaml",
+                     f"seeds/codings/events.yaml:{at}: events/0/id: '{'x' * 80}…' (10,000,000 characters) is longer than "
+                     "the 100 characters allowed\n    fix: shorten it to at most 100 characters (see the coding schema)")
+    assert len(output) < 1000
+
+
+def test_a_10_mb_role_title_is_refused_by_the_coding_schema(project):
+    registry = project / "seeds/codings/participants.yaml"
+    title = re.search(r"\n    role_title: (.+)\n", registry.read_text("utf-8")).group(1)
+    at = _replace_first(registry, f"    role_title: {title}\n", "    role_title: " + "a" * 10_000_000 + "\n")
+    entry = registry.read_text("utf-8")[:registry.read_text("utf-8").index("a" * 100)].count("\n  - id: ") - 1
+    output = refused(project, "seeds/codings/participants.yaml",
+                     f"seeds/codings/participants.yaml:{at}: participants/{entry}/role_title: '{'a' * 80}…' (10,000,000 "
+                     "characters) is longer than the 10,000 characters allowed")
+    assert len(output) < 1000
+
+
+def test_a_role_title_longer_than_its_table_schema_allows_is_refused_at_its_entry(project):
+    """The coding schema bounds every text generously; the Table Schema gives each column its own limit."""
+    limit = next(f["constraints"]["maxLength"] for f in json.loads((project / "schemas/tables/participants.json")
+                 .read_text("utf-8"))["fields"] if f["name"] == "role_title")
+    registry = project / "seeds/codings/participants.yaml"
+    text = registry.read_text("utf-8")
+    entry = re.search(r"  - id: (\S+)\n(?:    (?!role_title:).*\n)*    role_title: (.+)\n", text)
+    _replace_first(registry, f"    role_title: {entry.group(2)}\n", "    role_title: " + "b" * (limit + 1) + "\n")
+    at = text[:entry.start()].count("\n") + 1
+    refused(project, "seeds/codings/participants.yaml",
+            f"seeds/codings/participants.yaml:{at}: {entry.group(1)}: participants.role_title '{'b' * 80}…' "
+            f"({limit + 1} characters) is longer than the {limit:,} characters allowed\n"
+            f"    fix: shorten it to at most {limit:,} characters")
+
+
+def test_every_free_text_and_identifier_column_has_a_length_limit(root):
+    """Codes are bounded by their codelists, fixed forms by their patterns; every other string is given a maxLength."""
+    for path in sorted((root / "schemas/tables").glob("*.json")):
+        for f in json.loads(path.read_text("utf-8"))["fields"]:
+            c = f.get("constraints", {})
+            bounded = "codelist" in f or re.fullmatch(r"\^[^*+]*\$", c.get("pattern", "")) is not None
+            if f["type"] == "string" and not bounded:
+                assert isinstance(c.get("maxLength"), int), f"{path.name}: {f['name']} has no maxLength"
