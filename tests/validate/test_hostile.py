@@ -115,4 +115,5 @@ def test_a_bare_validate_outside_any_package_says_so(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("validate")
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert "no package here: no datapackage.json in this folder or above it; name a folder, a descriptor or a URL" in result.output
+    assert ("no package here: no datapackage.json in this folder or above it; name a folder, a descriptor or a URL"
+            in result.output)

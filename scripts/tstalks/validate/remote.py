@@ -66,11 +66,15 @@ class _Budget:
         self.left = cap
 
     def seconds(self, url: str) -> float:
+        """How long the next read may wait; raises Unreachable once the deadline has passed."""
         remaining = self.end - time.monotonic()
         if remaining <= 0:
-            raise Unreachable(f"could not fetch {url}: the download of the package did not finish within "
-                              f"{self.deadline:g} s (the deadline for the whole package; --timeout sets it)")
+            raise self.late(url)
         return min(remaining, STALL)
+
+    def late(self, url: str) -> Unreachable:
+        return Unreachable(f"could not fetch {url}: the download of the package did not finish within "
+                           f"{self.deadline:g} s (the deadline for the whole package; --timeout sets it)")
 
     def take(self, url: str, n: int) -> None:
         self.left -= n
@@ -140,7 +144,9 @@ def _download(url: str, target: Path, budget: _Budget, missing_ok: bool = False)
         if missing_ok and exc.code == 404:
             return False
         raise Unreachable(f"could not fetch {url}: HTTP {exc.code} {shown(exc.reason)}") from None
-    except TimeoutError:  # socket.timeout, too
+    except TimeoutError:  # socket.timeout, too: a read waited as long as the deadline or STALL allowed
+        if budget.end - time.monotonic() <= 0.01:
+            raise budget.late(url) from None
         raise Unreachable(f"could not fetch {url}: the server sent nothing for {STALL:g} s") from None
     except urllib.error.URLError as exc:
         raise Unreachable(f"could not fetch {url}: {shown(getattr(exc, 'reason', exc))}") from None
