@@ -86,7 +86,7 @@ def measure(n: int, work: Path, frictionless_timeout: float, previous: dict | No
     runs = [timed([str(BIN / "tstalks"), "validate", "--root", str(folder)]) for _ in range(3)]
     result["validate_tstalks"] = {**min(runs, key=lambda r: r["seconds"]), "runs": runs}
     result["schema_checks_csv"] = timed([str(BIN / "python"), "-c", "import sys; from pathlib import Path; "
-                                         "from tstalks.fastcheck import check_package; "
+                                         "from tstalks.core.tableschema import check_package; "
                                          "sys.exit(1 if check_package(Path(sys.argv[1])) else 0)", str(folder / "datapackage.json")])
     try:
         result["validate_frictionless"] = timed([str(BIN / "frictionless"), "validate", "--limit-errors", "1000000000",

@@ -7,12 +7,14 @@ import functools
 import io
 import json
 import shutil
+import socket
 import threading
+import time
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -23,7 +25,7 @@ from tstalks import build
 from tstalks.cli import main
 from tstalks.core import Project
 from tstalks.publish import release
-from tstalks.validate import fetched, validate_package
+from tstalks.validate import Unreachable, fetched, remote, validate_package
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -72,14 +74,13 @@ def test_a_corrupted_file_on_the_server_fails_validation(tmp_path):
     with served(package) as url:
         result = CliRunner().invoke(main, ["validate", f"{url}/datapackage.json"])
     assert result.exit_code == 1
-    assert "FAIL resource bytes and SHA-256 hashes: differ for data/csv/events.csv" in result.output
+    assert "FAIL resource bytes and hashes: data/csv/events.csv has sha256 " in result.output
 
 
 def test_a_missing_package_url_is_an_error_naming_the_url(tmp_path):
-    with served(tmp_path) as url:
-        with pytest.raises(OSError, match=rf"could not fetch {url}/nothing/datapackage.json: HTTP 404"):
-            with fetched(f"{url}/nothing/"):
-                pass
+    with served(tmp_path) as url, pytest.raises(OSError, match=rf"could not fetch {url}/nothing/datapackage.json: HTTP 404"):
+        with fetched(f"{url}/nothing/"):
+            pass
 
 
 def test_a_resource_path_leaving_the_package_is_refused(tmp_path):
@@ -89,7 +90,8 @@ def test_a_resource_path_leaving_the_package_is_refused(tmp_path):
     descriptor["resources"][0]["path"] = "../secret.csv"
     (package / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
     with served(tmp_path / "site") as url:
-        with pytest.raises(ValueError, match="only relative paths inside the package"):
+        with pytest.raises(Unreachable, match=r"resource 'articles' has path '\.\./secret\.csv', which is not safe: it "
+                           r"climbs out of the package folder with '\.\.'; only relative paths inside the package"):
             with fetched(f"{url}/package/datapackage.json"):
                 pass
 
@@ -104,3 +106,84 @@ def test_the_release_bundle_validates_when_served_over_http(tmp_path):
     assert result.exit_code == 0, result.output
     assert "ok   Schema checks: data/parquet/datapackage.json" in result.output
     assert "ok   CSV and Parquet hold identical rows and types" in result.output
+
+
+# --- bounded downloads -----------------------------------------------------------------------------------------------
+
+class DripHandler(QuietHandler):
+    """Sends a descriptor one byte every 0.3 s: each read gets something, the whole never ends in time."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        try:
+            for _ in range(1000):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.3)
+        except OSError:  # the client gave up
+            pass
+
+
+@contextmanager
+def serving(handler: type) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def silent() -> Iterator[str]:
+    """A server that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+
+
+def test_a_server_sending_a_byte_at_a_time_is_stopped_at_the_deadline_which_the_message_states():
+    with serving(DripHandler) as url:
+        start = time.monotonic()
+        result = CliRunner().invoke(main, ["validate", f"{url}/datapackage.json", "--timeout", "2"])
+        took = time.monotonic() - start
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"FAIL package: could not fetch {url}/datapackage.json: the download of the package did not finish within 2 s "
+            "(the deadline for the whole package; --timeout sets it)\n") in result.output
+    assert took < 5
+
+
+def test_a_silent_server_is_given_up_on_once_it_has_said_nothing_for_the_stall_time(monkeypatch):
+    monkeypatch.setattr(remote, "STALL", 1.0)
+    with silent() as url:
+        start = time.monotonic()
+        with pytest.raises(Unreachable, match=rf"could not fetch {url}/datapackage.json: the server sent nothing for 1 s$"), \
+                fetched(f"{url}/datapackage.json", deadline=60):
+            pass
+    assert time.monotonic() - start < 4
+
+
+def test_a_package_larger_than_the_cap_is_refused_saying_the_cap(tmp_path):
+    refused = r"the package is larger than 100,000 bytes \(the limit for a package fetched by URL\); download it and validate"
+    with served(published_copy(tmp_path)) as url, pytest.raises(Unreachable, match=refused), \
+            fetched(f"{url}/datapackage.json", cap=100_000):
+        pass
+
+
+def test_a_resource_url_in_a_served_descriptor_is_refused_before_anything_is_fetched(tmp_path):
+    package = published_copy(tmp_path / "site")
+    descriptor = json.loads((package / "datapackage.json").read_text("utf-8"))
+    descriptor["resources"][0]["path"] = "http://elsewhere.example/secret.csv"
+    (package / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
+    with served(package) as url, pytest.raises(Unreachable, match="is a URL; tstalks validate checks the files of a package"), \
+            fetched(f"{url}/datapackage.json"):
+        pass

@@ -68,7 +68,8 @@ def test_one_changed_character_in_a_non_ascii_seed_span_is_found(tmp_path):
     good = text[start:end]
     assert _check(tmp_path / "a", [text], [("a0", start, end, good)]) == ([], 0)
     shown, count = _check(tmp_path / "b", [text], [("a0", start, end, good.replace("Ş", "S"))])
-    assert count == 1 and shown == ["quotes row with quote_text 'we met in Sanlıurfa'"]
+    assert count == 1 and shown == [f"quotes row 2: quote_text 'we met in Sanlıurfa' is not the text of seed 's0.txt' "
+                                    f"at [{start}, {end}); the seed has 'we met in Şanlıurfa' there"]
 
 
 def test_an_off_by_one_span_is_found(tmp_path):
@@ -86,7 +87,11 @@ def test_a_changed_seed_byte_is_reported_and_its_spans_not_compared(tmp_path):
     table = seedcheck.Spans("quotes", "quote_text", pa.array(["a0", "a1", "a1"]), pa.array([0, 0, 6]), pa.array([9, 5, 11]),
                             pa.array(["Şanlıurfa", "plain", "wrong"]))
     shown, count = seedcheck.check(tmp_path, ids, files, digests, [table])
-    assert shown == ["seed s0.txt is missing or changed", "quotes row with quote_text 'wrong'"] and count == 2
+    changed = hashlib.sha256(raw[:-1] + b"X").hexdigest()
+    assert shown == [f"article 'a0': seed 's0.txt' has SHA-256 {changed}, but the articles table records "
+                     f"'{digests[0].as_py()}': the seed changed",
+                     "quotes row 4: quote_text 'wrong' is not the text of seed 's1.txt' at [6, 11); the seed has 'ascii' there"]
+    assert count == 2
 
 
 def test_a_missing_seed_and_a_seed_that_is_not_utf8_are_reported(tmp_path):
@@ -97,7 +102,8 @@ def test_a_missing_seed_and_a_seed_that_is_not_utf8_are_reported(tmp_path):
     digests = pa.array([digests[0].as_py(), hashlib.sha256(bad).hexdigest()])
     table = seedcheck.Spans("quotes", "quote_text", pa.array(["a1"]), pa.array([0]), pa.array([3]), pa.array(["caf"]))
     shown, count = seedcheck.check(tmp_path, ids, files, digests, [table])
-    assert shown == ["seed s0.txt is missing or changed", "seed s1.txt is not UTF-8 text"] and count == 2
+    assert shown == ["article 'a0': seed 's0.txt' is not in seeds/articles/",
+                     "article 'a1': seed 's1.txt' is not UTF-8 text (byte 3)"] and count == 2
 
 
 def test_spans_of_unknown_articles_are_left_to_the_foreign_key_check_and_null_cells_follow_python(tmp_path):
@@ -107,7 +113,9 @@ def test_spans_of_unknown_articles_are_left_to_the_foreign_key_check_and_null_ce
     table = seedcheck.Spans("quotes", "quote_text", pa.array([s[0] for s in spans]), pa.array([s[1] for s in spans], pa.int64()),
                             pa.array([s[2] for s in spans], pa.int64()), pa.array([s[3] for s in spans], pa.string()))
     shown, count = seedcheck.check(tmp_path, ids, files, digests, [table])
-    assert count == 1 and shown == ["quotes row with quote_text 'None'"]  # text[0:3] != None, as in Python
+    # text[0:3] != None, as in Python
+    assert count == 1 and shown == ["quotes row 5: quote_text (empty) is not the text of seed 's0.txt' at [0, 3); "
+                                    "the seed has 'abc' there"]
 
 
 @pytest.mark.parametrize("length", [0, 1, 4, 12, 13, 40])
@@ -135,7 +143,7 @@ def test_a_stopped_check_ends_early_and_a_failing_reader_raises(tmp_path, monkey
     def broken(*args):
         raise OSError("disk on fire")
 
-    monkeypatch.setattr(seedcheck, "_seed", broken)
+    monkeypatch.setattr(seedcheck._SeedFolder, "seed", broken)
     with pytest.raises(OSError, match="disk on fire"):
         seedcheck.check(tmp_path, ids, files, digests, [table])
 
@@ -148,8 +156,9 @@ def test_a_reader_started_before_the_spans_are_known_gives_the_same_answer(tmp_p
                             pa.array(["Şam", "plaix", "text"]))
     monkeypatch.setattr(seedcheck, "BATCH", 1)  # one seed a batch
     reader = seedcheck.SeedBatches(tmp_path, files, digests)
-    assert seedcheck.check(tmp_path, ids, files, digests, [table], reader=reader) == (["quotes row with quote_text 'plaix'"], 1)
-    assert seedcheck.check(tmp_path, ids, files, digests, [table]) == (["quotes row with quote_text 'plaix'"], 1)
+    found = (["quotes row 3: quote_text 'plaix' is not the text of seed 's1.txt' at [0, 5); the seed has 'plain' there"], 1)
+    assert seedcheck.check(tmp_path, ids, files, digests, [table], reader=reader) == found
+    assert seedcheck.check(tmp_path, ids, files, digests, [table]) == found
 
 
 def test_the_early_reader_reads_at_most_its_read_ahead_and_stops_when_closed(tmp_path, monkeypatch):
@@ -157,8 +166,8 @@ def test_the_early_reader_reads_at_most_its_read_ahead_and_stops_when_closed(tmp
 
     ids, files, digests = _seeds(tmp_path, ["x" * 10] * 40)
     opened = []
-    real = seedcheck._seed
-    monkeypatch.setattr(seedcheck, "_seed", lambda dfd, name, digest: opened.append(name) or real(dfd, name, digest))
+    real = seedcheck._SeedFolder.seed
+    monkeypatch.setattr(seedcheck._SeedFolder, "seed", lambda self, name, digest: opened.append(name) or real(self, name, digest))
     monkeypatch.setattr(seedcheck, "BATCH", 10)  # one seed a batch
     monkeypatch.setattr(seedcheck, "AHEAD", 30)  # three batches waiting
     reader = seedcheck.SeedBatches(tmp_path, files, digests)

@@ -17,6 +17,7 @@ import pytest
 
 from support import ROOT, copy_project
 from tstalks.core import PARQUET_DESCRIPTOR
+from tstalks.core.problems import shown
 from tstalks.validate import validate_package
 
 SPANS = "spans equal their seed text"
@@ -71,24 +72,21 @@ def _check(report, what: str):
 
 
 def test_the_copy_is_valid_and_each_resource_file_is_read_once(package, monkeypatch):
-    import builtins
-
     from tstalks.validate import files as validate_files
 
     reads = Counter()
-    real_read_bytes, real_open = Path.read_bytes, builtins.open
+    real_mapped, real_read_bytes = validate_files.mapped, Path.read_bytes
+
+    def mapped(path: Path):
+        reads[path.resolve()] += 1
+        return real_mapped(path)
 
     def read_bytes(self: Path) -> bytes:
         reads[self.resolve()] += 1
         return real_read_bytes(self)
 
-    def opened(file, *args, **kwargs):
-        if not isinstance(file, int):
-            reads[Path(file).resolve()] += 1
-        return real_open(file, *args, **kwargs)
-
+    monkeypatch.setattr(validate_files, "mapped", mapped)
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    monkeypatch.setattr(validate_files, "open", opened, raising=False)
     report = validate_package(package)
     assert report.valid, report.failures()
     files = [package / "data" / d / f.name for d in ("csv", "parquet") for f in (ROOT / "data" / d).iterdir() if f.suffix != ".json"]
@@ -101,16 +99,24 @@ def test_a_changed_parquet_byte_fails_the_hash_check(package):
     raw[len(raw) // 2] ^= 1
     path.write_bytes(bytes(raw))
     report = validate_package(package)
-    ok, detail = _check(report, "resource bytes and SHA-256 hashes")
-    assert not ok and detail == "differ for data/parquet/quotes.parquet"
+    ok, detail = _check(report, "resource bytes and hashes")
+    recorded = next(r["hash"] for r in json.loads((package / PARQUET_DESCRIPTOR).read_text("utf-8"))["resources"]
+                    if r["name"] == "quotes").removeprefix("sha256:")
+    assert not ok and detail == (f"data/parquet/quotes.parquet has sha256 {hashlib.sha256(bytes(raw)).hexdigest()}, "
+                                 f"its descriptor says {recorded}")
 
 
 def test_one_changed_character_of_a_quote_in_a_non_ascii_seed_fails_only_the_span_check(package):
-    row, text, _, _ = _non_ascii_quote(package)
+    row, text, start, end = _non_ascii_quote(package)
     i = next(i for i, c in enumerate(text) if c.isalpha())
-    _set(package, "quotes", row, "quote_text", text[:i] + ("x" if text[i] != "x" else "y") + text[i + 1:])
+    changed = text[:i] + ("x" if text[i] != "x" else "y") + text[i + 1:]
+    _set(package, "quotes", row, "quote_text", changed)
+    quote = pq.read_table(package / "data" / "parquet" / "quotes.parquet").to_pylist()[row]
+    seed = next(a["seed_file"] for a in pq.read_table(package / "data" / "parquet" / "articles.parquet").to_pylist()
+                if a["article_id"] == quote["article_id"])
     report = validate_package(package)
-    assert report.failures() == [f"{SPANS}: quotes row with quote_text '{(text[:i] + ('x' if text[i] != 'x' else 'y') + text[i + 1:])[:40]}'"]
+    assert report.failures() == [f"{SPANS}: quotes row {row + 2} (quote_id '{quote['quote_id']}'): quote_text {shown(changed, quote=True)} "
+                                 f"is not the text of seed '{seed}' at [{start}, {end}); the seed has {shown(text, quote=True)} there"]
 
 
 @pytest.mark.parametrize("column,delta", [("span_start", 1), ("span_start", -1), ("span_end", 1), ("span_end", -1)])
@@ -125,8 +131,11 @@ def test_a_changed_seed_byte_is_reported_as_a_changed_seed(package):
     raw = bytearray(seed.read_bytes())
     raw[10] ^= 1
     seed.write_bytes(bytes(raw))
+    article = next(a["article_id"] for a in pq.read_table(package / "data" / "parquet" / "articles.parquet").to_pylist()
+                   if a["seed_file"] == seed.name)
     ok, detail = _check(validate_package(package), SPANS)
-    assert not ok and detail.startswith(f"seed {seed.name} is missing or changed")
+    assert not ok and detail.startswith(f"article '{article}': seed '{seed.name}' has SHA-256 {hashlib.sha256(bytes(raw)).hexdigest()}, "
+                                        "but the articles table records")
 
 
 def test_validate_imports_neither_pandas_nor_the_frictionless_stack():
@@ -150,17 +159,21 @@ def test_a_parquet_file_that_is_not_parquet_fails_parity_with_a_message(package)
     (package / "data" / "parquet" / "events.parquet").write_bytes(b"not parquet at all")
     _rehash(package)
     report = validate_package(package)
-    assert report.failures() == ["CSV and Parquet hold identical rows and types: differ for events"]
+    assert report.failures() == [f"Schema checks: {PARQUET_DESCRIPTOR}: events resource: source-error: "
+                                 "not a Parquet file (Parquet magic bytes not found)"]
 
 
 def test_a_parquet_cell_that_differs_from_the_csv_fails_parity(package):
     t = pq.read_table(package / "data" / "parquet" / "quotes.parquet")
     modes = t.column("quote_mode").to_pylist()
     modes[-1] = "direct" if modes[-1] != "direct" else "paraphrase"
+    before = t.column("quote_mode").to_pylist()[-1]
     pq.write_table(t.set_column(t.column_names.index("quote_mode"), t.schema.field("quote_mode"), pa.array(modes)),
                    package / "data" / "parquet" / "quotes.parquet")
     _rehash(package)
-    assert validate_package(package).failures() == ["CSV and Parquet hold identical rows and types: differ for quotes"]
+    assert validate_package(package).failures() == [
+        f"CSV and Parquet hold identical rows and types: data/parquet/quotes.parquet row {t.num_rows + 1} "
+        f"(quote_id '{t.column('quote_id')[-1].as_py()}') quote_mode: the CSV has '{before}', the Parquet '{modes[-1]}'"]
 
 
 def test_a_package_lacking_a_span_table_says_so_and_the_seed_reader_stops(package, monkeypatch):
@@ -178,5 +191,7 @@ def test_a_package_lacking_a_span_table_says_so_and_the_seed_reader_stops(packag
     (package / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
     before = threading.active_count()
     report = validate_package(package)
-    assert any(what == SPANS and not ok and "discrepancy_values" in detail for what, ok, detail in report.checks)
+    assert ("fail", "both descriptors list the same tables, with the same Table Schemas",
+            f"datapackage.json lacks discrepancy_values, which {PARQUET_DESCRIPTOR} lists") in report.lines()
+    assert ("skip", SPANS, "not checked: discrepancy_values failed above") in report.lines()  # one cause, one finding
     assert threading.active_count() == before

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from ..core import tableschema
 from ..core.dates import period_end
-from ..core.problems import Problem
+from ..core.problems import Problem, shown
 from ..core.schemas import Schemas
 from ..core.vocab import EventStatus, ParticipantKind
 
@@ -52,7 +52,7 @@ class RowChecks:
         if table == "participants":
             found += _participant(row, self.cow_iso)
         if table == "events" and row.get("country_code") and not _is_iso3(row["country_code"]):
-            found.append(_problem(row, table, f"'{row['country_code']}' is not an ISO 3166-1 alpha-3 code",
+            found.append(_problem(row, table, f"'{shown(row['country_code'])}' is not an ISO 3166-1 alpha-3 code",
                                   "use the ISO 3166-1 alpha-3 code"))
         return found
 
@@ -106,7 +106,7 @@ def _participant(p: Row, cow_iso: dict[int, str]) -> list[Problem]:
     found = []
     code = p.get("country_code")
     if code and not _is_iso3(code):
-        found.append(_problem(p, "participants", f"'{code}' is not an ISO 3166-1 alpha-3 code", "use the ISO 3166-1 alpha-3 code"))
+        found.append(_problem(p, "participants", f"'{shown(code)}' is not an ISO 3166-1 alpha-3 code", "use the ISO 3166-1 alpha-3 code"))
     is_state = p["participant_kind"] == ParticipantKind.STATE
     if is_state and not code:
         found.append(_problem(p, "participants", "a state needs its ISO 3166-1 alpha-3 country_code", "add country_code"))
@@ -162,15 +162,15 @@ def _references(name: str, schema: dict[str, Any], table: pa.Table, errors: list
         i = (e.row or tableschema.FIRST_ROW) - tableschema.FIRST_ROW
         fields = (e.field or "").split(",")
         target = next(fk["reference"].get("resource") or name for fk in schema["foreignKeys"] if fk["fields"] == fields)
-        value = "/".join(str(table[f][i].as_py()) for f in fields)
+        value = shown("/".join(str(table[f][i].as_py()) for f in fields))
         found.append(_at(table, i, f"{'/'.join(fields)} '{value}' refers to no row of {target}",
                          f"add it to the {target} registry, or correct the reference"))
     return found
 
 
 def _constraint(table: pa.Table, name: str, f: dict[str, Any], kind: str, limit: Any, i: int) -> Problem:
-    value = table[f["name"]][i].as_py()
-    label = f"{name}.{f['name']}"
+    raw = table[f["name"]][i].as_py()
+    value, label = shown(raw), f"{name}.{f['name']}"
     if kind == "required":
         return _at(table, i, f"{label} is required but empty", "give a value")
     if kind == "enum":
@@ -180,6 +180,9 @@ def _constraint(table: pa.Table, name: str, f: dict[str, Any], kind: str, limit:
         return _at(table, i, f"{label} '{value}' does not match {limit}", "correct the value")
     if kind == "minimum":
         return _at(table, i, f"{label} {value} is below {limit}", "correct the value")
+    if kind == "maxLength":
+        return _at(table, i, f"{label} {shown(raw, quote=True)} is longer than the {limit:,} characters allowed",
+                   f"shorten it to at most {limit:,} characters")
     return _at(table, i, f"{label} '{value}' breaks the constraint {kind} = {limit}", "correct the value")
 
 
@@ -207,11 +210,12 @@ def _repeated(name: str, table: pa.Table, what: str, fields: list[str], keys: se
     found = []
     for i, k in sharing:
         if what == "unique":
-            found.append(_at(table, i, f"{name}.{fields[0]} '{k[0]}' is not unique ({counts[k]} rows)", "give each row its own value"))
+            found.append(_at(table, i, f"{name}.{fields[0]} '{shown(k[0])}' is not unique ({counts[k]} rows)",
+                             "give each row its own value"))
         elif all(v is None for v in k):
             found.append(_at(table, i, f"{name} row has no {'/'.join(fields)}", "give the row its id"))
         else:
-            found.append(_at(table, i, f"duplicate {name} key {'/'.join(map(str, k))} ({counts[k]} rows)",
+            found.append(_at(table, i, f"duplicate {name} key {shown('/'.join(map(str, k)))} ({counts[k]} rows)",
                              "ids are unique and never reused: give this one a new id"))
     return found
 
@@ -227,6 +231,6 @@ def _evidence(tables: dict[str, pa.Table], schemas: Schemas) -> list[Problem]:
         attested = np.asarray(pc.is_in(ids, value_set=pc.unique(tables[role.attested_by][column]))
                               .to_numpy(zero_copy_only=False), bool)
         for i in np.flatnonzero(~attested):
-            found.append(_at(tables[table], int(i), f"{table} row {ids[int(i)].as_py()} is attested by no span of any article body",
+            found.append(_at(tables[table], int(i), f"{table} row {shown(ids[int(i)].as_py())} is attested by no span of any article body",
                              role.attest_fix or ""))
     return found

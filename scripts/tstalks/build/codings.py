@@ -5,6 +5,8 @@ all, for the curation commands."""
 from __future__ import annotations
 
 import functools
+import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +15,7 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 
-from ..core.problems import Failed, Problem
+from ..core.problems import SHOWN, Failed, Problem, shown
 from ..core.project import Project
 from ..core.schemas import ARTICLE, Schemas
 from ..core.seeds import sha256
@@ -86,25 +88,44 @@ def load_codings(project: Project, schemas: Schemas) -> Codings:
     return Codings(schemas, registries, articles, seeds)
 
 
-def read_articles(project: Project, schemas: Schemas, problems: list[Problem]) -> Iterator[CodingFile]:
-    """Each article coding, parsed and schema-checked, one at a time in path order; problems go to `problems`."""
+def read_articles(project: Project, schemas: Schemas, problems: list[Problem],
+                  refused: set[str] | None = None) -> Iterator[CodingFile]:
+    """Each article coding, parsed and schema-checked, one at a time in path order; problems go to `problems`.
+    The ids of the articles whose coding is refused (its `article`, else its file's stem) go to `refused`, so that
+    what refers to them is not reported again."""
     for path in sorted((project.codings / "articles").glob("*")):
         if path.suffix not in (".yaml", ".yml"):
             problems.append(Problem(project.relative(path), None, "", "not a .yaml coding file",
                                     "move it out of seeds/codings/articles/ or rename it to .yaml"))
             continue
-        coding = _read(project, path, schemas.codings[ARTICLE], problems)
+        coding = _read(project, path, schemas.codings[ARTICLE], problems, refused)
         if coding:
             yield coding
+
+
+def unreadable(project: Project, path: Path) -> Problem | None:
+    """Why a curated input may not be read: a link to a file outside the project (never followed, so nothing of
+    it is printed), or not a regular file (a FIFO would never end)."""
+    rel = project.relative(path)
+    if path.is_symlink() and not path.resolve().is_relative_to(project.root.resolve()):
+        return Problem(rel, None, "", "is a symbolic link to a file outside the project; it is not read",
+                       "put the file itself in the project (inputs are files of the checkout)")
+    if not path.is_file():
+        return Problem(rel, None, "", "is not a regular file; it is not read", "replace it with the file itself")
+    return None
 
 
 def read_entries(project: Project, schemas: Schemas, kind: str, problems: list[Problem]) -> Iterator[Entry]:
     """Each entry of a registry, parsed and schema-checked, one at a time; problems go to `problems`."""
     path = project.codings / f"{kind}.yaml"
     rel = project.relative(path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         problems.append(Problem(rel, None, "", "missing registry file",
                                 f"create it with a top-level '{kind}:' list (see schemas/codings/{kind}.schema.json)"))
+        return
+    refused = unreadable(project, path)
+    if refused:
+        problems.append(refused)
         return
     try:
         for where, value, lines in stream_yaml(path.read_bytes(), rel, kind):
@@ -126,25 +147,48 @@ class SeedReader:
     With `keep`, each Seed holds its text; otherwise it reads the file again when asked (a few recent texts are
     cached), so a corpus of a hundred thousand seeds does not sit in memory."""
 
-    def __init__(self, project: Project, problems: list[Problem], keep: bool = False, cached: int = 256):
+    def __init__(self, project: Project, problems: list[Problem], keep: bool = False, cached: int = 256,
+                 reported: set[str] | None = None):
+        """`reported` gets the names of the seeds refused here, whose codings then need not say so again."""
         self.project, self.problems, self.keep = project, problems, keep
+        self.reported = reported if reported is not None else set()
         self.read: dict[str, Seed | None] = {}
         self._text = functools.lru_cache(maxsize=cached)(self._decoded)
 
     def __call__(self, file: str) -> Seed | None:
         if file not in self.read:
             path = self.project.articles / file
-            raw = path.read_bytes() if path.parent == self.project.articles and path.is_file() else None
+            usable = path.parent == self.project.articles and path.is_file() and not self._refused(path)
+            raw = path.read_bytes() if usable else None
             text = self._decode(raw, path) if raw is not None else None
             self.read[file] = None if text is None or raw is None else Seed(
                 file, text if self.keep else functools.partial(self._text, file), sha256(raw))
         return self.read[file]
 
-    def check_unread(self) -> None:
-        """Seeds no coding names are still raw inputs: report any that is not UTF-8."""
-        for path in sorted(self.project.articles.glob("*.txt")):
-            if path.name not in self.read:
+    def _refused(self, path: Path) -> bool:
+        problem = unreadable(self.project, path) if path.is_symlink() else None
+        if problem:
+            self.problems.append(problem)
+            self.reported.add(path.name)
+        return problem is not None
+
+    def check_unread(self, every_coding_read: bool = True) -> None:
+        """Seeds no coding names: report any that is not UTF-8, and, once every coding was read (else the seed of
+        a refused coding would be reported again), every one of them, as each seed must be coded."""
+        for path in sorted(self.project.articles.iterdir()):
+            if path.name in self.read or path.name == "README.md":
+                continue
+            refused = unreadable(self.project, path)
+            if refused:
+                self.problems.append(refused)
+                continue
+            if path.suffix == ".txt":
                 self._decode(path.read_bytes(), path)
+            if every_coding_read:
+                self.problems.append(Problem(self.project.relative(path), None, "", "no coding names this seed "
+                                             "(seed.file): every file in seeds/articles/ is a coded article",
+                                             "write its coding in seeds/codings/articles/ (`tstalks add` drafts one "
+                                             "with a copy of it), or remove the file"))
 
     def _decode(self, raw: bytes, path: Path) -> str | None:
         try:
@@ -158,16 +202,22 @@ class SeedReader:
         return (self.project.articles / file).read_bytes().decode("utf-8")
 
 
-def _read(project: Project, path: Path, schema: dict[str, Any], problems: list[Problem]) -> CodingFile | None:
+def _read(project: Project, path: Path, schema: dict[str, Any], problems: list[Problem],
+          refused: set[str] | None = None) -> CodingFile | None:
     rel = project.relative(path)
-    data, lines, found = parse_yaml(path.read_bytes(), rel)
+    found = [p for p in [unreadable(project, path)] if p]
+    data: Any = None
+    lines: dict[DataPath, int] = {}
+    if not found:
+        data, lines, found = parse_yaml(path.read_bytes(), rel)
+    if not found:
+        found = schema_problems(CodingFile(rel, data, lines), schema)
     if found:
         problems.extend(found)
+        if refused is not None:
+            refused.add(data["article"] if isinstance(data, dict) and isinstance(data.get("article"), str) else path.stem)
         return None
-    coding = CodingFile(rel, data, lines)
-    found = schema_problems(coding, schema)
-    problems.extend(found)
-    return None if found else coding
+    return CodingFile(rel, data, lines)
 
 
 # JSON Schema counts 2.0 as an integer; a curated `occurrence: 2.0` or `cow_code: 365.0` would then pass the schema
@@ -223,17 +273,30 @@ def schema_problems(coding: CodingFile, schema: dict[str, Any], at: DataPath = (
     found = []
     for error in sorted(validator.iter_errors(coding.data), key=lambda e: list(map(str, e.absolute_path))):
         path = at + tuple(error.absolute_path)
-        where = "/".join(map(str, path)) or "(top level)"
-        found.append(Problem(coding.path, coding.line(*path), where, _schema_message(error),
+        where = "/".join(shown(p) for p in path) or "(top level)"
+        found.append(Problem(coding.path, coding.line(*path, *_unexpected(error)[:1]), where, _schema_message(error),
                              _schema_fix(error)))
     return found
+
+
+def _unexpected(error: jsonschema.ValidationError) -> list[str]:
+    """The keys an additionalProperties error is about (so that it points at the line of the first)."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    return [k for k in error.instance if k not in error.schema.get("properties", {})]
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
     if error.validator == "oneOf" and isinstance(error.instance, dict):
         return ("matches none of the allowed forms: give either 'expression' and 'article', "
                 "or 'value' and 'note', or 'from_event: true'")
-    return error.message
+    if error.validator == "maxLength" and isinstance(error.instance, str):
+        return f"{shown(error.instance, quote=True)} is longer than the {error.validator_value:,} characters allowed"
+    # jsonschema quotes the value at fault whole: cut each long quoted text (first SHOWN characters, and its length).
+    return _LONG_QUOTE.sub(lambda m: f"{m.group(0)[:SHOWN + 1]}…' ({len(m.group(0)) - 2:,} characters)", error.message)
+
+
+_LONG_QUOTE = re.compile(rf"'(?:[^'\\]|\\.){{{SHOWN + 1},}}'")
 
 
 def _schema_fix(error: jsonschema.ValidationError) -> str:
@@ -245,4 +308,6 @@ def _schema_fix(error: jsonschema.ValidationError) -> str:
         return "add the missing key"
     if error.validator == "pattern":
         return f"write a value matching {error.validator_value}"
+    if error.validator == "maxLength":
+        return f"shorten it to at most {error.validator_value:,} characters (see the coding schema)"
     return "see the coding schema in schemas/codings/"

@@ -56,14 +56,15 @@ def _tables(project: Project, schemas: Schemas, step: Progress) -> dict[str, pa.
     problems: list[Problem] = []  # the codings' own: unreadable, off-schema, unresolvable
     checked: list[Problem] = []  # the rows': only reported when the codings have none (they would mislead)
     texts: dict[str, resolve.ArticleText] = {}
-    read_seed = codings.SeedReader(project, problems)
+    reported: set[str] = set()  # articles and seeds refused already: one problem per cause
+    read_seed = codings.SeedReader(project, problems, reported=reported)
     row_checks = check.RowChecks(schemas)
 
     def rows() -> Iterator[tuple[str, resolve.Row]]:
         articles = 0
-        for name, row in resolve.rows(schemas, codings.read_articles(project, schemas, problems),
+        for name, row in resolve.rows(schemas, codings.read_articles(project, schemas, problems, reported),
                                       lambda kind: codings.read_entries(project, schemas, kind, problems),
-                                      read_seed, texts, problems):
+                                      read_seed, texts, problems, reported=reported):
             checked.extend(row_checks(name, row, texts))
             if name == "articles":
                 articles += 1
@@ -73,7 +74,7 @@ def _tables(project: Project, schemas: Schemas, step: Progress) -> dict[str, pa.
 
     step("resolve")
     collected = export.collect(rows(), schemas.tables)
-    read_seed.check_unread()
+    read_seed.check_unread(every_coding_read=not reported)
     if problems:
         raise Failed(problems)
     step("check")

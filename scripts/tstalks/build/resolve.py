@@ -92,9 +92,10 @@ class Rows:
 
 
 class _Context:
-    def __init__(self, problems: list[Problem], rows: Rows) -> None:
+    def __init__(self, problems: list[Problem], rows: Rows, reported: set[str]) -> None:
         self.problems = problems
         self.make = rows.row
+        self.reported = reported  # articles and seeds refused already: what refers to them is not refused again
 
     def problem(self, coding: CodingFile, path: DataPath, where: str, message: str, fix: str) -> None:
         self.problems.append(Problem(coding.path, coding.line(*path), where, message, fix))
@@ -126,12 +127,13 @@ def resolve(codings: Codings, allow_drafts: bool = False) -> Resolution:
 
 def rows(schemas: Schemas, articles: Iterable[CodingFile], entries: Callable[[str], Iterable[Entry]],
          seed_of: Callable[[str], Seed | None], texts: dict[str, ArticleText], problems: list[Problem],
-         allow_drafts: bool = False) -> Iterator[tuple[str, Row]]:
+         allow_drafts: bool = False, reported: set[str] | None = None) -> Iterator[tuple[str, Row]]:
     """Every row the codings give, as (table, row): each article with its links, one article at a time, then the
     registries entry by entry, in publication order (their dates and discrepancy values point into articles, so
-    articles come first). Fills `texts` by article id as it goes; problems go to `problems`. Nothing here holds
-    the whole corpus."""
-    ctx = _Context(problems, Rows(schemas.roles))
+    articles come first). Fills `texts` by article id as it goes; problems go to `problems`, one per cause: an
+    article or seed in `reported` (refused already, and so every article refused here) is not refused again where
+    it is referred to. Nothing here holds the whole corpus."""
+    ctx = _Context(problems, Rows(schemas.roles), reported if reported is not None else set())
     for coding in articles:
         if not allow_drafts:
             problems.extend(draft_problems(coding.path, coding.data, coding.line))
@@ -140,6 +142,8 @@ def rows(schemas: Schemas, articles: Iterable[CodingFile], entries: Callable[[st
             texts[row["article_id"]] = text
             yield "articles", row
             yield from _article_links(ctx, coding, text)
+        else:
+            ctx.reported.add(coding.data["article"])
     event_dates: dict[str, tuple[dt.date | None, str | None]] = {}
     for kind in schemas.registries:
         resolve_entry = _REGISTRIES[kind]
@@ -193,9 +197,10 @@ def _pinned_seed(ctx: _Context, coding: CodingFile, seed_of: Callable[[str], See
     d = coding.data
     aid = d["article"]
     seed = seed_of(d["seed"]["file"])
-    if seed is None:
+    if seed is None and d["seed"]["file"] not in ctx.reported:
         ctx.problem(coding, ("seed", "file"), aid, f"seed file {d['seed']['file']} is not in seeds/articles/",
                     "add the raw text with `tstalks add`, or correct the file name")
+    if seed is None:
         return None
     if seed.sha256 != d["seed"]["sha256"]:
         ctx.problem(coding, ("seed", "sha256"), aid,
@@ -290,8 +295,9 @@ def _expression_date(ctx: _Context, reg: CodingFile, path: DataPath, where: str,
     """A date from words of an article's body, resolved against that article's publication date."""
     text = texts.get(spec["article"])
     if text is None:
-        ctx.problem(reg, path + ("article",), where, f"article '{spec['article']}' is not coded",
-                    "use the id of an article in seeds/codings/articles/")
+        if spec["article"] not in ctx.reported:
+            ctx.problem(reg, path + ("article",), where, f"article '{spec['article']}' is not coded",
+                        "use the id of an article in seeds/codings/articles/")
         return None, None, none
     if not ctx.locate(reg, path, where, text, spec, key="expression"):
         return None, None, none
@@ -393,8 +399,9 @@ def _discrepancy(ctx: _Context, reg: CodingFile, i: int, d: dict[str, Any], text
         vpath = path + ("values", j)
         text = texts.get(v["article"])
         if text is None:
-            ctx.problem(reg, vpath + ("article",), d["id"], f"article '{v['article']}' is not coded",
-                        "use the id of an article in seeds/codings/articles/")
+            if v["article"] not in ctx.reported:
+                ctx.problem(reg, vpath + ("article",), d["id"], f"article '{v['article']}' is not coded",
+                            "use the id of an article in seeds/codings/articles/")
             continue
         # Article metadata (URLs, printed dates) lies outside the body; everything else is coded from the body.
         whole = "article" in d["about"]

@@ -6,7 +6,7 @@ import sys
 import click
 
 from ..core.problems import Failed
-from ..publish import stage
+from ..core.project import Project
 from .shell import fail, progress, project_at, root_option
 
 
@@ -18,10 +18,15 @@ def build(root: str | None, check: bool) -> None:
 
     Atomic: outputs are written to a staging folder, validated (the columnar checks of `tstalks validate`, which
     report what Frictionless reports; a parity test holds them to it), and swapped in only when every check
-    passes; a failed build leaves the previous outputs untouched. Also writes docs/codebook.md and, where
+    passes; a failed build leaves the previous outputs untouched. The swap is journaled: a build killed while
+    replacing the outputs is completed by the next build. One build at a time (a second one refuses, naming the
+    lock file); a file in data/ or docs/figures/ that the build does not write is never deleted: the build
+    refuses, naming it. Also writes docs/codebook.md and, where
     matplotlib is installed (the `[figures]` extra), docs/figures/; without it docs/figures/ is left as it is and
     not compared by --check, and the command says so.
     """
+    from ..publish import stage  # the build's modules: imported by the commands that build, not by every command
+
     project = project_at(root)
     if check:
         _check(project)
@@ -31,18 +36,23 @@ def build(root: str | None, check: bool) -> None:
             done = stage.publish(project, progress=step)
     except Failed as exc:
         fail(exc.problems, "Nothing was written; data/ and datapackage.json are as they were.")
+    for what in done.recovered:
+        click.echo(f"recovered: {what}", err=True)
     for rel, why in done.skipped.items():
         click.echo(f"skipped {rel}: {why}", err=True)
     if done.failures:
         click.echo("The built package does not validate; nothing was replaced:", err=True)
-        for line in done.failures:
-            click.echo(f"  {line}", err=True)
+        for failure in done.failures:
+            for i, line in enumerate(failure.split("\n")):
+                click.echo(f"  {line}" if i == 0 else f"      {line}", err=True)
         sys.exit(1)
     counts = ", ".join(f"{name} {n}" for name, n in done.rows.items())
     click.echo(f"Built and validated {done.files} files. Rows: {counts}.")
 
 
-def _check(project: stage.Project) -> None:
+def _check(project: Project) -> None:
+    from ..publish import stage
+
     try:
         with progress("build") as step:
             result, changed = stage.check(project, progress=step)

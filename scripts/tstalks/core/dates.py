@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .problems import Refusal
+from .problems import Refusal, shown
 from .vocab import DatePrecision as P
 from .vocab import DateResolution as R
 
@@ -82,9 +82,9 @@ def resolve(expression: str, published: dt.date | None, published_precision: str
                 try:
                     return _apply(name, m, expression, published, published_precision, ahead)
                 except (ValueError, OverflowError) as exc:  # year 0, "3000 years ago": outside the calendar
-                    raise DateError(f"'{expression}' resolves to no real date ({exc})",
+                    raise DateError(f"'{shown(expression)}' resolves to no real date ({exc})",
                                     "check the expression against the seed, or give an inferred 'value' with a 'note'") from None
-    raise DateError(f"no date rule matches '{expression}'",
+    raise DateError(f"no date rule matches '{shown(expression)}'",
                     "record a shorter expression that a rule in schemas/codelists/date_resolution.csv covers, "
                     "or give an inferred 'value' with a 'note'")
 
@@ -98,7 +98,7 @@ def _apply(rule: str, m: re.Match[str], expression: str, pub: dt.date | None, pu
     need = _NEEDS.get(rule, P.YEAR)
     if pub is None or P.ORDER.index(pub_precision or P.DECADE) > P.ORDER.index(need):
         known = "unknown" if pub is None else f"known only to the {pub_precision}"
-        raise DateError(f"'{expression}' is relative, and the article's publication date is {known}",
+        raise DateError(f"'{shown(expression)}' is relative, and the article's publication date is {known}",
                         f"a {rule.replace('_', ' ')} expression needs a publication date of {need} precision; "
                         "give the date as an inferred 'value' with a 'note' instead")
     if ahead and rule in _AHEAD:
@@ -109,7 +109,7 @@ def _apply(rule: str, m: re.Match[str], expression: str, pub: dt.date | None, pu
 def _day(g: dict[str, str], expression: str, month: int, resolution: str) -> Resolved:
     day = _date(int(g["year"]), month, int(g["day"]), expression)
     if g.get("weekday") and WEEKDAYS[g["weekday"].lower()] != day.weekday():
-        raise DateError(f"'{expression}' names a {g['weekday']}, but that date is a {calendar.day_name[day.weekday()]}",
+        raise DateError(f"'{shown(expression)}' names a {g['weekday']}, but that date is a {calendar.day_name[day.weekday()]}",
                         "check the expression against the seed; if the seed contradicts itself, record a discrepancy")
     return Resolved(day, P.DAY, resolution)
 
@@ -192,7 +192,7 @@ def _date(year: int, month: int, day: int, expression: str) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError as exc:
-        raise DateError(f"'{expression}' is not a real date ({exc})", "check the expression against the seed") from None
+        raise DateError(f"'{shown(expression)}' is not a real date ({exc})", "check the expression against the seed") from None
 
 
 def parse_value(value: str) -> tuple[dt.date, str]:
@@ -207,7 +207,7 @@ def parse_value(value: str) -> tuple[dt.date, str]:
         precision = (P.YEAR, P.MONTH, P.DAY)[len(parts) - 1]
         return dt.date(*(parts + [1] * (3 - len(parts)))), precision
     except (ValueError, TypeError) as exc:
-        raise DateError(f"'{value}' is not a real date ({exc})",
+        raise DateError(f"'{shown(value)}' is not a real date ({exc})",
                         "write YYYY-MM-DD, YYYY-MM, YYYY or YYYYs with a real month and day") from None
 
 

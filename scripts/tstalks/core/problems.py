@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SHOWN = 80  # characters of a value echoed in a message; longer values are cut and their length given
+LONGEST = 2000  # characters of a message or location printed at most: a safety net for values no message cut
 
 
 @dataclass(frozen=True, order=True)
@@ -17,9 +18,12 @@ class Problem:
     fix: str = ""  # how to fix it
 
     def __str__(self) -> str:
-        place = self.file if self.line is None else f"{self.file}:{self.line}"
-        text = f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
-        return f"{text}\n    fix: {self.fix}" if self.fix else text
+        # Messages cut the values they echo (`shown`); this cuts whatever was missed, so that no input, however
+        # large, is printed whole.
+        file, where, message = (shown(part, LONGEST) for part in (self.file, self.where, self.message))
+        place = file if self.line is None else f"{file}:{self.line}"
+        text = f"{place}: {where}: {message}" if where else f"{place}: {message}"
+        return f"{text}\n    fix: {shown(self.fix, LONGEST)}" if self.fix else text
 
 
 class Failed(Exception):
@@ -42,7 +46,13 @@ class Refusal(Exception):
         return Problem(file, self.line if self.line is not None else line, where, self.message, self.fix)
 
 
-def shown(value: object, limit: int = SHOWN) -> str:
-    """A value as a message echoes it: whole when short, else its first `limit` characters and its length."""
+def shown(value: object, limit: int = SHOWN, quote: bool = False) -> str:
+    """A value as a message echoes it: whole when short, else its first `limit` characters and its length.
+    With `quote`, the text is quoted as Python writes a string (line breaks and control characters escaped, so
+    that one finding stays on one line), the length outside the quotes: `'abc…' (10,000 characters)`."""
     text = str(value)
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+    cut = text if len(text) <= limit else text[:limit]
+    more = "" if len(text) <= limit else f" ({len(text):,} characters)"
+    if quote:
+        return (repr(cut)[:-1] + "…" + repr(cut)[-1] if more else repr(cut)) + more
+    return cut + ("…" + more if more else "")

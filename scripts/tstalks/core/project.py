@@ -12,6 +12,9 @@ DATA = "data"
 CODEBOOK = "docs/codebook.md"
 FIGURES = "docs/figures"  # written only where matplotlib is installed (the `[figures]` extra)
 OUTPUTS = (CSV_DESCRIPTOR, DATA, CODEBOOK, FIGURES)
+# Left in the project root by `tstalks build` while it runs (never committed: .gitignore has .tstalks-*).
+LOCK = ".tstalks-build.lock"  # held (flock) by the build that is running
+JOURNAL = ".tstalks-swap.json"  # written before the outputs are replaced, removed once they all are
 # Hand-written documentation the outputs link to when present.
 CONVENTIONS = "docs/conventions.md"
 

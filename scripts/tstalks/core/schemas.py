@@ -15,11 +15,11 @@ import copy
 import csv
 import functools
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import schemafiles
 from .problems import Failed, Problem
 
 ARTICLE = "article"  # the coding kind of seeds/codings/articles/*.yaml; every other kind is a registry file
@@ -90,33 +90,41 @@ def read_codelist(raw: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(raw)))
 
 
-def _read_json(path: Path, root: Path) -> Any:
-    rel = path.relative_to(root.parent).as_posix() if path.is_relative_to(root.parent) else str(path)
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise Failed([Problem(rel, None, "", f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")]) from None
-    except json.JSONDecodeError as exc:
-        raise Failed([Problem(rel, exc.lineno, "", f"not valid JSON: {exc.msg} (column {exc.colno})",
-                              "fix the JSON on that line")]) from None
-    except OSError as exc:
-        raise Failed([Problem(rel, None, "", f"cannot be read ({exc.strerror})", "restore the file")]) from None
-
-
 def load_schemas(root: Path) -> Schemas:
-    """The schemas in the folder `root` (a project's schemas/); raises Failed naming the file that is broken."""
-    package = _read_json(root / "package.json", root)
-    codelists = {p.stem: read_codelist(p.read_text("utf-8")) for p in sorted((root / "codelists").glob("*.csv"))}
-    raw_tables = {name: _read_json(root / "tables" / f"{name}.json", root) for name in package["resources"]}
+    """The schemas in the folder `root` (a project's schemas/); raises Failed naming the file (and line) that is
+    broken."""
+    package = schemafiles.read_json(root / "package.json", root)
+    problems = schemafiles.package_problems(package, root / "package.json", root)
+    if problems:
+        raise Failed(problems)
+    codelists = {p.stem: schemafiles.read_codelist(p, root) for p in sorted((root / "codelists").glob("*.csv"))}
+    raw_tables = {name: schemafiles.read_json(root / "tables" / f"{name}.json", root) for name in package["resources"]}
+    problems = [p for name, schema in raw_tables.items() for p in schemafiles.table_problems(
+        name, schema, root / "tables" / f"{name}.json", root, package["resources"], codelists)]
+    if problems:
+        raise Failed(problems)
     tables = {name: table_schema_with_enums(schema, codelists) for name, schema in raw_tables.items()}
-    common = _read_json(root / "codings" / f"{COMMON}.schema.json", root)
+    common = schemafiles.read_json(root / "codings" / f"{COMMON}.schema.json", root)
     codings = {}
     for path in sorted((root / "codings").glob("*.schema.json")):
         kind = path.name.removesuffix(".schema.json")
         if kind != COMMON:
-            codings[kind] = coding_schema_with_enums(_read_json(path, root), common, codelists)
+            codings[kind] = _coding_schema(path, root, common, codelists)
     roles = {name: role(name, schema) for name, schema in raw_tables.items()}
     return Schemas(package, codelists, tables, codings, roles)
+
+
+def _coding_schema(path: Path, root: Path, common: Any, codelists: dict[str, list[dict[str, str]]]) -> dict[str, Any]:
+    schema = schemafiles.read_json(path, root)
+    if not isinstance(schema, dict) or not isinstance(common, dict) or not isinstance(common.get("$defs"), dict):
+        bad = path if not isinstance(schema, dict) else root / "codings" / f"{COMMON}.schema.json"
+        raise Failed([Problem(schemafiles.rel_of(bad, root), 1, "", "is not a JSON Schema object" +
+                              (" with $defs" if bad != path else ""), "see the other files of schemas/codings/")])
+    try:
+        return coding_schema_with_enums(schema, common, codelists)
+    except KeyError as exc:
+        raise Failed([Problem(schemafiles.rel_of(path, root), None, "", f"names codelist {exc}, which is not in "
+                              "schemas/codelists/", "add the codelist, or correct its name")]) from None
 
 
 def role(name: str, schema: dict[str, Any]) -> Role:

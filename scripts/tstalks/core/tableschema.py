@@ -18,18 +18,22 @@ same Python functions frictionless uses, one by one; they are rare, so the fast 
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+
+from .problems import shown
 
 # The one map from Table Schema types to Arrow types: how the build writes a column and how validate types it.
 ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32()}
@@ -61,11 +65,28 @@ class Error:
     row: int | None  # frictionless row number (first data row = 2); None for a whole-resource error
     field: str | None  # field name; comma-joined fields of a foreign key; None for a primary key
     type: str  # frictionless error type: type-error, constraint-error, unique-error, primary-key, foreign-key, ...
-    note: str = field(default="", compare=False)
+    note: str = dataclasses.field(default="", compare=False)  # what is wrong, with the value (cut: core.problems.shown)
+    key: str = dataclasses.field(default="", compare=False)  # the row's primary key, as `quote_id 'a000-q01'` (when known)
 
     def __str__(self) -> str:
-        where = f"row {self.row}" if self.row is not None else "resource"
-        return f"{self.resource} {where}" + (f" {self.field}" if self.field else "") + f": {self.type}: {self.note}"
+        where = "header" if self.type.endswith("-label") else f"row {self.row}" if self.row is not None else "resource"
+        key = f" ({self.key})" if self.key else ""
+        return f"{self.resource} {where}{key}" + (f" {self.field}" if self.field else "") + f": {self.type}: {self.note}"
+
+
+DESCRIBED = 20  # errors of each (resource, field, check) given with their values; a report shows at most 20 in all
+
+
+def _value(value: Any) -> str:
+    """A cell as a finding echoes it: quoted and cut (core.problems.shown)."""
+    if isinstance(value, (dt.date, int, float)) and not isinstance(value, bool):
+        return str(value)
+    return shown(value, quote=True)
+
+
+def _described(mask: np.ndarray, make: Callable[[int, bool], Error]) -> list[Error]:
+    """One error per True row of `mask`, the first DESCRIBED of them described in full (`make(i, True)`)."""
+    return [make(int(i), k < DESCRIBED) for k, i in enumerate(np.flatnonzero(mask))]
 
 
 @dataclass
@@ -115,7 +136,7 @@ def _exact_reader(f: dict[str, Any]) -> Callable[[str], Any]:
         def read(cell: str) -> Any:
             try:
                 return float(Decimal(cell.strip()))
-            except Exception:  # noqa: BLE001 (Decimal raises several kinds)
+            except Exception:
                 return None
     elif t == "date":
         def read(cell: str) -> Any:
@@ -237,33 +258,57 @@ def _rows(mask: np.ndarray) -> Iterator[int]:
 
 
 def constraint_errors(name: str, f: dict[str, Any], col: Column) -> list[Error]:
-    """constraint-error records of one column, in frictionless's order of checks."""
+    """constraint-error records of one column, in frictionless's order of checks; the first of each
+    constraint's errors say the value and the constraint."""
     found = []
     c = f.get("constraints", {})
     values, ok = col.values, ~col.type_error
     null = _mask(pc.is_null(values))
-    arrow_type = ARROW[f["type"]]
     for kind in SUPPORTED[f["type"]]:
         if kind not in c:
             continue
         limit = c[kind]
-        if kind == "required":
-            bad = null & ok if limit else np.zeros(len(null), dtype=bool)
-        elif kind == "enum":
-            allowed = [_coerce(v, f) for v in limit]
-            bad = ~null & ~_mask(pc.is_in(values, value_set=pa.array([a for a in allowed if a is not None], arrow_type)))
-        elif kind == "pattern":
-            bad = ~null & ~_python_match(values, limit)
-        elif kind in ("minLength", "maxLength"):
-            length = pc.utf8_length(values)
-            cmp = pc.greater_equal if kind == "minLength" else pc.less_equal
-            bad = ~null & ~_mask(cmp(length, limit))
-        else:
-            cmp = {"minimum": pc.greater_equal, "maximum": pc.less_equal,
-                   "exclusiveMinimum": pc.greater, "exclusiveMaximum": pc.less}[kind]
-            bad = ~null & ~_mask(cmp(values, pa.scalar(_coerce(limit, f), arrow_type)))
-        found += [Error(name, r, f["name"], "constraint-error", f'constraint "{kind}" is "{limit}"') for r in _rows(bad & ok)]
+        bad = _breaks(kind, limit, f, values, null) & ok
+
+        def make(i: int, full: bool, kind: str = kind, limit: Any = limit) -> Error:
+            note = _constraint_note(kind, limit, values[i].as_py()) if full else f'constraint "{kind}" is "{shown(limit)}"'
+            return Error(name, i + FIRST_ROW, f["name"], "constraint-error", note)
+
+        found += _described(bad, make)
     return found
+
+
+def _breaks(kind: str, limit: Any, f: dict[str, Any], values: pa.Array, null: np.ndarray) -> np.ndarray:
+    """True for each cell (not null, unless `required`) that breaks the constraint `kind`."""
+    if kind == "required":
+        return null.copy() if limit else np.zeros(len(null), dtype=bool)
+    if kind == "enum":
+        allowed = [_coerce(v, f) for v in limit]
+        return ~null & ~_mask(pc.is_in(values, value_set=pa.array([a for a in allowed if a is not None], ARROW[f["type"]])))
+    if kind == "pattern":
+        return ~null & ~_python_match(values, limit)
+    if kind in ("minLength", "maxLength"):
+        # A cell has at most as many code points as bytes: when no cell has more bytes than the limit (counted from
+        # the offsets, without reading the text), no cell is too long.
+        if kind == "maxLength" and (len(values) == 0 or (pc.max(pc.binary_length(values)).as_py() or 0) <= limit):
+            return np.zeros(len(null), dtype=bool)
+        cmp = pc.greater_equal if kind == "minLength" else pc.less_equal
+        return ~null & ~_mask(cmp(pc.utf8_length(values), limit))
+    cmp = {"minimum": pc.greater_equal, "maximum": pc.less_equal,
+           "exclusiveMinimum": pc.greater, "exclusiveMaximum": pc.less}[kind]
+    return ~null & ~_mask(cmp(values, pa.scalar(_coerce(limit, f), ARROW[f["type"]])))
+
+
+def _constraint_note(kind: str, limit: Any, value: Any) -> str:
+    if kind == "required":
+        return "the cell is empty, but the field is required"
+    if kind == "enum":
+        return f"{_value(value)} is not one of the enum's {len(limit)} values ({shown(', '.join(map(str, limit)))})"
+    if kind == "pattern":
+        return f"{_value(value)} does not match the pattern {shown(limit)}"
+    if kind in ("minLength", "maxLength"):
+        return f"{_value(value)} has {len(value):,} characters; constraint \"{kind}\" is {limit}"
+    return f'{_value(value)} breaks constraint "{kind}", which is {limit}'
 
 
 def _coerce(value: Any, f: dict[str, Any]) -> Any:
@@ -300,7 +345,7 @@ def _repeats(arrays: list[pa.Array]) -> np.ndarray:
     if n == 0 or _increasing(arrays):
         return np.zeros(n, dtype=bool)
     names = [f"k{i}" for i in range(len(arrays))]
-    table = pa.table({**dict(zip(names, arrays)), "row": pa.array(np.arange(n, dtype=np.int64))})
+    table = pa.table({**dict(zip(names, arrays, strict=True)), "row": pa.array(np.arange(n, dtype=np.int64))})
     firsts = table.group_by(names, use_threads=False).aggregate([("row", "min")]).column("row_min")
     repeat = np.ones(n, dtype=bool)
     repeat[firsts.to_numpy()] = False
@@ -352,14 +397,38 @@ def repeat_errors(name: str, schema: dict[str, Any], cols: dict[str, Column]) ->
         if f.get("constraints", {}).get("unique"):
             values = cols[f["name"]].values
             dup = repeated((f["name"],)) & ~_mask(pc.is_null(values))
-            found += [Error(name, r, f["name"], "unique-error", "a repeat of an earlier row") for r in _rows(dup)]
+
+            def unique(i: int, full: bool, values: pa.Array = values, field: str = f["name"]) -> Error:
+                note = _repeat_note([values], i) if full else "a repeat of an earlier row"
+                return Error(name, i + FIRST_ROW, field, "unique-error", note)
+
+            found += _described(dup, unique)
     pk = schema.get("primaryKey", [])
     if pk:
         arrays = [cols[k].values for k in pk]
         all_null = _all_null(arrays)
         bad = all_null | (repeated(tuple(pk)) & ~all_null)
-        found += [Error(name, r, None, "primary-key", f"repeats or lacks the key {', '.join(pk)}") for r in _rows(bad)]
+
+        def key(i: int, full: bool) -> Error:
+            if all_null[i]:
+                note = f"the row has no {', '.join(pk)}"
+            else:
+                note = _repeat_note(arrays, i) if full else f"repeats the key {', '.join(pk)} of an earlier row"
+            return Error(name, i + FIRST_ROW, None, "primary-key", note)
+
+        found += _described(bad, key)
     return found
+
+
+def _repeat_note(arrays: list[pa.Array], i: int) -> str:
+    """The repeated value and the row that first had it."""
+    same = np.ones(len(arrays[0]), dtype=bool)
+    for a in arrays:
+        value = a[i]
+        same &= _mask(pc.is_null(a)) if not value.is_valid else _mask(pc.equal(a, value))
+    first = int(np.flatnonzero(same)[0]) + FIRST_ROW
+    shown_values = ", ".join(_value(a[i].as_py()) for a in arrays)
+    return f"{shown_values} is also in row {first}"
 
 
 def foreign_key_errors(name: str, schema: dict[str, Any], cols: dict[str, Column],
@@ -367,41 +436,132 @@ def foreign_key_errors(name: str, schema: dict[str, Any], cols: dict[str, Column
     return _foreign_key_errors([(name, schema, cols)], tables)
 
 
+Lookup = tuple[tuple[int, int], str, list[str], list[pa.Array], pa.Array, np.ndarray]
+
+
 def _foreign_key_errors(resources: list[tuple[str, dict[str, Any], dict[str, Column]]],
-                        tables: dict[str, dict[str, Column]]) -> list[Error]:
+                        tables: dict[str, dict[str, Column]], unread: frozenset[str] = frozenset()) -> list[Error]:
     """foreign-key records of these resources, in order of resource and key. The keys that refer to the same
     fields of the same table are looked up in one call: the lookup's hash table of the referenced values is
-    built once (articles.article_id is referred to eight times)."""
+    built once (articles.article_id is referred to eight times). A key to a table of the package that could not
+    be read (`unread`, whose own error says why) is not checked: one cause, one error."""
+    found, lookups = _lookups(resources, tables, unread)
+    for (target, referred), keys in lookups.items():
+        there = [tables[target][f].values for f in referred]
+        there_key = _joined(there).filter(pa.array(~_all_null(there)))
+        try:
+            known = _mask(pc.is_in(pa.chunked_array([k[4] for k in keys]), value_set=there_key))
+            parts = np.split(known, np.cumsum([len(k[4]) for k in keys])[:-1])
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # keys of different types: one lookup each
+            parts = [_mask(pc.is_in(k[4], value_set=there_key)) for k in keys]
+        for (at, name, fields, here, _, checked), known_here in zip(keys, parts, strict=True):
+            found[at] = _described(checked & ~known_here, _reference(name, fields, here, target, list(referred)))
+    return [e for at in sorted(found) for e in found[at]]
+
+
+Lookups = dict[tuple[str, tuple[str, ...]], list[Lookup]]  # (table, fields referred to) -> the keys referring to them
+
+
+def _lookups(resources: list[tuple[str, dict[str, Any], dict[str, Column]]], tables: dict[str, dict[str, Column]],
+             unread: frozenset[str]) -> tuple[dict[tuple[int, int], list[Error]], Lookups]:
+    """The foreign keys of these resources, grouped by the fields they refer to; and the errors of the keys that
+    refer to a table not in the package."""
     found: dict[tuple[int, int], list[Error]] = {}
-    lookups: dict[tuple[str, tuple[str, ...]], list[tuple[tuple[int, int], str, list[str], pa.Array, np.ndarray]]] = {}
+    lookups: Lookups = {}
     for i, (name, schema, cols) in enumerate(resources):
         for j, fk in enumerate(schema.get("foreignKeys", [])):
             ref = fk["reference"]
             target = ref.get("resource") or name
             fields, ref_fields = list(fk["fields"]), list(ref["fields"])
             if target not in tables:
-                found[(i, j)] = [Error(name, None, ",".join(fields), "resource-error", f"references {target}, which is not in the package")]
+                if target not in unread:
+                    found[(i, j)] = [Error(name, None, ",".join(fields), "resource-error",
+                                           f"references {shown(target, quote=True)}, which is not in the package")]
                 continue
             here = [cols[f].values for f in fields]
-            lookups.setdefault((target, tuple(ref_fields)), []).append(((i, j), name, fields, _joined(here), ~_all_null(here)))
-    for (target, ref_fields), keys in lookups.items():
-        there = [tables[target][f].values for f in ref_fields]
-        there_key = _joined(there).filter(pa.array(~_all_null(there)))
-        try:
-            known = _mask(pc.is_in(pa.chunked_array([k[3] for k in keys]), value_set=there_key))
-            parts = np.split(known, np.cumsum([len(k[3]) for k in keys])[:-1])
-        except (pa.ArrowInvalid, pa.ArrowTypeError):  # keys of different types: one lookup each
-            parts = [_mask(pc.is_in(k[3], value_set=there_key)) for k in keys]
-        note = f"values not found in {target} ({', '.join(ref_fields)})"
-        for (at, name, fields, _, checked), known_here in zip(keys, parts):
-            found[at] = [Error(name, r, ",".join(fields), "foreign-key", note) for r in _rows(checked & ~known_here)]
-    return [e for at in sorted(found) for e in found[at]]
+            lookup = ((i, j), name, fields, here, _joined(here), ~_all_null(here))
+            lookups.setdefault((target, tuple(ref_fields)), []).append(lookup)
+    return found, lookups
+
+
+def _reference(name: str, fields: list[str], here: list[pa.Array], target: str, ref_fields: list[str]
+               ) -> Callable[[int, bool], Error]:
+    """How a dangling reference of one foreign key is reported: `'x' not found in participants.participant_id`."""
+    where = f"{target}.{ref_fields[0]}" if len(ref_fields) == 1 else f"{target} ({', '.join(ref_fields)})"
+
+    def make(i: int, full: bool) -> Error:
+        values = ", ".join(_value(a[i].as_py()) for a in here)
+        shown_values = values if len(here) == 1 else f"({values})"
+        note = f"{shown_values} not found in {where}" if full else f"values not found in {where}"
+        return Error(name, i + FIRST_ROW, ",".join(fields), "foreign-key", note)
+
+    return make
 
 
 # The package
 
 
-def read_resource(folder: Path, resource: dict[str, Any], read: Callable[[Path], bytes] | None = None,
+def parquet_file(raw: pa.Buffer) -> pq.ParquetFile:
+    """The Parquet file in `raw`; raises ValueError saying, in plain words, when it is not one."""
+    try:
+        return pq.ParquetFile(pa.BufferReader(raw))  # no dataset layer: less CPU than read_table
+    except pa.ArrowInvalid as exc:
+        reason = "Parquet magic bytes not found" if "magic bytes" in str(exc) else str(exc).splitlines()[0]
+        raise ValueError(f"not a Parquet file ({shown(reason)})") from None
+
+
+def _read_table(raw: pa.Buffer, names: list[str], parquet: bool) -> pa.Table:
+    if parquet:
+        return parquet_file(raw).read()
+    try:
+        return read_csv(raw, names)
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV file" in str(exc):
+            raise ValueError("the file is empty: not even a header row") from None
+        raise ValueError(f"not readable as CSV ({shown(str(exc).splitlines()[0])})") from None
+
+
+def header_errors(name: str, header: list[str], names: list[str]) -> list[Error]:
+    """What is wrong with a header against the schema's field names, label by label (as frictionless names them:
+    blank, duplicate, extra, missing, and, for the same labels in another order, incorrect)."""
+    common = [label for label in header if label in names]
+    if len(common) * 2 < len(names):  # most labels differ: another table's file, not a few wrong labels
+        return [Error(name, None, None, "incorrect-label",
+                      f"the header ({shown(', '.join(header))}) has {len(common)} of the Table Schema's {len(names)} "
+                      f"labels ({shown(', '.join(names))}): is it the file of another table?")]
+    found = [e for i, label in enumerate(header) if (e := _label_error(name, header, names, i, label))]
+    renamed = {names[i] for i, label in enumerate(header) if _is_renamed(header, names, i, label)}
+    found += [Error(name, None, n, "missing-label", f"the header lacks {_value(n)}, field {j + 1} of the Table Schema")
+              for j, n in enumerate(names) if n not in header and n not in renamed]
+    if not found and header != names:
+        i = next(i for i, (a, b) in enumerate(zip(header, names, strict=True)) if a != b)
+        found.append(Error(name, None, header[i], "incorrect-label", f"column {i + 1} is {_value(header[i])}, but field "
+                           f"{i + 1} of the Table Schema is {_value(names[i])} (the same labels, in another order)"))
+    return found
+
+
+Read = Callable[[Path], Any]  # a file's bytes (bytes, or a memory map of them)
+
+
+def _is_renamed(header: list[str], names: list[str], i: int, label: str) -> bool:
+    """The label stands where the schema has a field the header lacks: one label written in place of another."""
+    return label != "" and label not in names and i < len(names) and names[i] not in header
+
+
+def _label_error(name: str, header: list[str], names: list[str], i: int, label: str) -> Error | None:
+    if label == "":
+        return Error(name, None, f"column {i + 1}", "blank-label", "the header's label is empty")
+    if header.index(label) < i:
+        return Error(name, None, label, "duplicate-label", f"the header has {_value(label)} again in column {i + 1}")
+    if _is_renamed(header, names, i, label):
+        return Error(name, None, label, "incorrect-label",
+                     f"column {i + 1} is {_value(label)}, where the Table Schema has {_value(names[i])}")
+    if label not in names:
+        return Error(name, None, label, "extra-label", f"column {i + 1}, {_value(label)}, is not a field of the Table Schema")
+    return None
+
+
+def read_resource(folder: Path, resource: dict[str, Any], read: Read | None = None,
                   typed: Callable[[dict[str, Any], dict[str, Column]], None] | None = None
                   ) -> tuple[dict[str, Column], list[Error]]:
     """Typed columns of one resource and the errors found while typing and constraint-checking them. `read`
@@ -414,13 +574,15 @@ def read_resource(folder: Path, resource: dict[str, Any], read: Callable[[Path],
     errors: list[Error] = []
     try:
         raw = pa.py_buffer((read or Path.read_bytes)(path))
-        table = pq.ParquetFile(pa.BufferReader(raw)).read() if parquet else read_csv(raw, names)
+        table = _read_table(raw, names, parquet)
         del raw  # the table holds its own copy of every value
-    except (OSError, pa.ArrowInvalid) as exc:
-        return {}, [Error(name, None, None, "source-error", str(exc).splitlines()[0])]
-    if table.column_names != names:
-        return {}, [Error(name, None, None, "incorrect-label", f"columns {table.column_names} are not the schema's {names}")]
-    columns = dict(zip(names, table.columns))
+    except (OSError, ValueError, pa.ArrowInvalid) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+        return {}, [Error(name, None, None, "source-error", shown(reason, 200))]
+    labels = header_errors(name, table.column_names, names)
+    if labels:
+        return {}, labels
+    columns = dict(zip(names, table.columns, strict=True))
     del table  # each column's chunks are freed once it is typed
     cols: dict[str, Column] = {}
     missing = schema.get("missingValues", [""])
@@ -433,7 +595,12 @@ def read_resource(folder: Path, resource: dict[str, Any], read: Callable[[Path],
         else:
             col = typed_from_text(arr, f, missing)
         cols[f["name"]] = col
-        errors += [Error(name, r, f["name"], "type-error", f'type is "{f["type"]}/default"') for r in _rows(col.type_error)]
+
+        def type_error(i: int, full: bool, arr: pa.Array = arr, f: dict[str, Any] = f) -> Error:
+            note = f'{_value(arr[i].as_py())} is not of type "{f["type"]}"' if full else f'type is "{f["type"]}/default"'
+            return Error(name, i + FIRST_ROW, f["name"], "type-error", note)
+
+        errors += _described(col.type_error, type_error)
     if typed:
         typed(resource, cols)
     for f in schema["fields"]:
@@ -442,27 +609,46 @@ def read_resource(folder: Path, resource: dict[str, Any], read: Callable[[Path],
 
 
 def key_fields(resources: list[dict[str, Any]]) -> dict[str, set[str]]:
-    """Per resource, the fields its foreign keys use or other resources' foreign keys refer to."""
-    keys: dict[str, set[str]] = {r["name"]: set() for r in resources}
+    """Per resource, the fields kept once it is checked: its primary key (to say which row a finding is about),
+    the fields its foreign keys use, and those other resources' foreign keys refer to."""
+    keys: dict[str, set[str]] = {r["name"]: set(_fields(r["schema"].get("primaryKey", []))) for r in resources}
     for r in resources:
         for fk in r["schema"].get("foreignKeys", []):
-            keys[r["name"]].update(fk["fields"])
-            keys.setdefault(fk["reference"].get("resource") or r["name"], set()).update(fk["reference"]["fields"])
+            keys[r["name"]].update(_fields(fk["fields"]))
+            keys.setdefault(fk["reference"].get("resource") or r["name"], set()).update(_fields(fk["reference"]["fields"]))
     return keys
 
 
+def _fields(key: str | list[str]) -> list[str]:
+    return [key] if isinstance(key, str) else list(key)
+
+
+def row_key(schema: dict[str, Any], cols: dict[str, Column], row: int) -> str:
+    """The primary key of frictionless row `row`, as `quote_id 'a000-q01'` ("" when it has none)."""
+    pk = _fields(schema.get("primaryKey", []))
+    if not pk or any(k not in cols for k in pk):
+        return ""
+    values = [cols[k].values[row - FIRST_ROW].as_py() for k in pk]
+    if all(v is None for v in values):
+        return ""
+    return ", ".join(f"{k} {_value(v)}" for k, v in zip(pk, values, strict=True))
+
+
 def scan(folder: Path, resources: list[dict[str, Any]], progress: Callable[[str], None] | None = None, *,
-         read: Callable[[Path], bytes] | None = None,
-         visit: Callable[[dict[str, Any], dict[str, Column]], None] | None = None
+         read: Read | None = None,
+         visit: Callable[[dict[str, Any], dict[str, Column]], None] | None = None,
+         unread: frozenset[str] = frozenset()
          ) -> tuple[list[Error], dict[str, dict[str, Column]]]:
     """(errors, columns kept of each resource that could be read), one resource in memory at a time.
 
     Each resource is read (with `read`) and typed; `visit(resource, columns)` then sees all its typed columns
     (before they are checked, so that work started there runs beside the checks), after which only those
-    foreign keys need are kept, for the checks across resources."""
+    foreign keys and findings need are kept, for the checks across resources. `unread` names resources of the
+    package the caller did not hand in (their own error says why): keys referring to them are not checked."""
     keys = key_fields(resources)
     tables: dict[str, dict[str, Column]] = {}
     errors: list[Error] = []
+    failed = set(unread)
     for resource in resources:
         name = resource["name"]
         if progress:
@@ -472,9 +658,23 @@ def scan(folder: Path, resources: list[dict[str, Any]], progress: Callable[[str]
         if cols:
             errors += repeat_errors(name, resource["schema"], cols)
             tables[name] = {f: c for f, c in cols.items() if f in keys.get(name, ())}
+        else:
+            failed.add(name)
         del cols
-    errors += _foreign_key_errors([(r["name"], r["schema"], tables[r["name"]]) for r in resources if r["name"] in tables], tables)
-    return sort(errors), tables
+    errors += _foreign_key_errors([(r["name"], r["schema"], tables[r["name"]]) for r in resources if r["name"] in tables],
+                                  tables, frozenset(failed))
+    return _keyed(sort(errors), {r["name"]: r["schema"] for r in resources}, tables), tables
+
+
+def _keyed(errors: list[Error], schemas: dict[str, dict[str, Any]], tables: dict[str, dict[str, Column]]) -> list[Error]:
+    """The errors, the first DESCRIBED of each resource's rows with the row's primary key."""
+    out, counts = [], dict.fromkeys(schemas, 0)
+    for e in errors:
+        if e.row is not None and e.resource in tables and counts.get(e.resource, DESCRIBED) < DESCRIBED:
+            counts[e.resource] += 1
+            e = Error(e.resource, e.row, e.field, e.type, e.note, row_key(schemas[e.resource], tables[e.resource], e.row))
+        out.append(e)
+    return out
 
 
 def check_package(descriptor: Path, progress: Callable[[str], None] | None = None) -> list[Error]:
@@ -483,7 +683,8 @@ def check_package(descriptor: Path, progress: Callable[[str], None] | None = Non
 
 
 def sort(errors: list[Error]) -> list[Error]:
-    return sorted(errors, key=lambda e: (e.resource, e.row or 0, e.field or "", e.type))
+    """By resource, row, field and type; a header's errors in the order of its columns (the sort is stable)."""
+    return sorted(errors, key=lambda e: (e.resource, e.row or 0, "" if e.type.endswith("-label") else e.field or "", e.type))
 
 
 def frictionless_errors(descriptor: Path) -> list[Error]:

@@ -21,6 +21,7 @@ _BOOLS = {"true": True, "false": False}
 # libyaml's parser when PyYAML has it (same events and nodes, about ten times faster); the pure-Python one otherwise.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
+MAX_DEPTH = 64  # levels of nesting; the coding schemas use at most seven
 
 
 class YamlError(Refusal):
@@ -124,6 +125,10 @@ def _streamed(root: yaml.Event, events: Iterator[yaml.Event], key: str) -> Itera
 
 def _value(event: yaml.Event, events: Iterator[yaml.Event], path: Path, lines: dict[Path, int]) -> Any:
     lines[path] = event.start_mark.line + 1
+    if len(path) > MAX_DEPTH and isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        # A value is built by recursion, one level a call: refuse before Python's own limit is reached.
+        raise YamlError(event.start_mark.line + 1, f"lists or mappings nested more than {MAX_DEPTH} levels deep",
+                        "curated files nest a few levels; check the brackets and indentation from this line")
     if isinstance(event, yaml.MappingStartEvent):
         result: dict[str, Any] = {}
         for key_event in events:

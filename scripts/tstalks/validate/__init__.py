@@ -1,7 +1,7 @@
 """`tstalks validate`: check a published package, without the build, the curation assistant, pandas or
 frictionless (frictionless is imported only when asked for)."""
 from .package import Report, validate_package
-from .remote import fetched
+from .remote import Unreachable, fetched
 from .runtime import skip_pandas
 
-__all__ = ["Report", "fetched", "skip_pandas", "validate_package"]
+__all__ = ["Report", "Unreachable", "fetched", "skip_pandas", "validate_package"]

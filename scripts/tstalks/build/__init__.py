@@ -1,0 +1,7 @@
+"""`tstalks build`: codings and seeds -> resolved, checked tables -> CSV, Parquet, descriptors, codebook, figures
+(as bytes; the publish stage validates and writes them)."""
+from .codings import CodingFile, Codings, Seed, load_codings
+from .pipeline import Build, build
+from .resolve import ArticleText, Resolution
+
+__all__ = ["ArticleText", "Build", "CodingFile", "Codings", "Resolution", "Seed", "build", "load_codings"]
