@@ -3,11 +3,14 @@ seed texts, not copied from the program's output."""
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
 from collections import defaultdict
 
 import pytest
 
 from support import ROOT
+from tstalks.core import load_schemas
 
 DEC, APR = "moscow-defence-ministers-2022-12", "moscow-defence-ministers-2023-04"
 
@@ -138,6 +141,38 @@ def test_nothing_is_coded_from_captions_appeals_or_footers(words: str):
                                ("event_participants", "span_text"), ("participant_aliases", "alias"))
              for r in table(n)]
     assert not any(words in text for text in coded)
+
+
+def _seeds() -> dict[str, str]:
+    """Each article's seed text as stored (offsets count its code points, so no newline translation)."""
+    return {a["article_id"]: (ROOT / "seeds" / "articles" / a["seed_file"]).read_bytes().decode("utf-8")
+            for a in table("articles")}
+
+
+def _inside_a_word(text: str, at: int) -> bool:
+    def wordy(c: str) -> bool:
+        return unicodedata.category(c)[0] in "LMN"  # letters, combining marks, digits
+    return 0 < at < len(text) and wordy(text[at - 1]) and wordy(text[at])
+
+
+@pytest.mark.parametrize("name", sorted(load_schemas(ROOT / "schemas").span_tables))
+def test_no_span_starts_or_ends_inside_a_word(name: str):
+    seeds = _seeds()
+    cut = [(r["article_id"], r["span_start"], r["span_end"]) for r in table(name)
+           if _inside_a_word(seeds[r["article_id"]], int(r["span_start"]))
+           or _inside_a_word(seeds[r["article_id"]], int(r["span_end"]))]
+    assert cut == []
+
+
+def test_every_alias_points_at_the_first_whole_word_appearance_of_its_spelling():
+    seeds, body = _seeds(), {a["article_id"]: int(a["body_start"]) for a in table("articles")}
+    straight = str.maketrans("‘’“”", "''\"\"")  # straight and curly marks are one spelling
+    for r in table("participant_aliases"):
+        text = seeds[r["article_id"]].translate(straight)
+        words = r["alias"].translate(straight).split()
+        spelling = re.compile(r"(?<![^\W_])" + r"\s+".join(map(re.escape, words)) + r"(?![^\W_])")
+        first = spelling.search(text, body[r["article_id"]])
+        assert first and first.start() == int(r["span_start"]), (r["participant_id"], r["article_id"], r["alias"])
 
 
 def test_article_002_has_no_publication_date():

@@ -1,6 +1,6 @@
 """Check stage: rows -> problems, each traced to the file and line the row was coded at.
 
-Rules of one row (spans equal their seed text and lie in the body, dates in order, state codes) run on each
+Rules of one row (spans equal their seed text, cut no word and lie in the body, dates in order, state codes) run on each
 row as it is resolved. Rules of whole tables run on the collected Arrow tables: the Table Schemas' constraints,
 unique fields, primary keys and every foreign key, by the same columnar code that validates a published package
 (core.tableschema), so each schema rule has one implementation and a new key or constraint needs no code; then
@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..core import tableschema
+from ..core import spans, tableschema
 from ..core.dates import period_end
 from ..core.problems import Problem, shown
 from ..core.schemas import Schemas
@@ -71,6 +71,9 @@ def _span(table: str, text_field: str, row: Row, texts: dict[str, ArticleText]) 
     start, end = row["span_start"], row["span_end"]
     if text.seed.text[start:end] != row[text_field]:
         found.append(_problem(row, table, f"{text_field} is not the seed's text at [{start}, {end})", "rebuild from the coding"))
+    if spans.cuts_word(text.seed.text, start, end):
+        found.append(_problem(row, table, f"span [{start}, {end}) of {row['article_id']} starts or ends inside a word",
+                              "a span starts and ends on word boundaries: write whole words"))
     if not (text.body_start <= start < end <= text.body_end) and not row.get("_whole_seed"):
         found.append(_problem(row, table, f"span [{start}, {end}) lies outside the body of {row['article_id']}",
                               "code only from the body; headlines, captions and boilerplate are not evidence"))

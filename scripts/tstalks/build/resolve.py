@@ -351,16 +351,12 @@ def _aliases(ctx: _Context, coding: CodingFile, text: ArticleText) -> Iterator[t
     for pid, spellings in sorted(coding.data.get("aliases", {}).items()):
         for j, alias in enumerate(spellings):
             path = ("aliases", pid, j)
+            # An alias row asserts a spelling, so its first whole-word appearance is evidence enough.
             try:
-                found = spans.find_all(seed, alias, text.body_start, text.body_end)
-            except spans.SpanError as exc:  # a blank spelling
+                span = spans.locate(seed, alias, text.body_start, text.body_end, 1, f"the body of {text.seed.file}")
+            except spans.SpanError as exc:
                 ctx.problem(coding, path, f"{pid}", exc.message, exc.fix)
                 continue
-            if not found:  # an alias row asserts a spelling, so its first appearance is evidence enough
-                ctx.problem(coding, path, f"{pid}", f"the spelling '{alias}' is not in the body of {text.seed.file}",
-                            "copy the name exactly as the body spells it")
-                continue
-            span = found[0]
             yield "participant_aliases", ctx.make(
                 "participant_aliases", alias, _origin(coding, path, pid), participant_id=pid, article_id=aid,
                 alias=seed[span.start:span.end], span_start=span.start, span_end=span.end)
@@ -376,7 +372,7 @@ def _mentions(ctx: _Context, coding: CodingFile, text: ArticleText) -> Iterator[
         if not span:
             continue
         expression = mention.get("date_expression")
-        if expression and not spans.find_all(seed, expression, span.start, span.end):
+        if expression and not spans.find_all(seed, expression, span.start, span.end, whole_words=True):
             ctx.problem(coding, path + ("date_expression",), eid, f"the date expression '{expression}' is not inside the mention",
                         "widen the mention's text to include the dating words, or correct the expression")
         yield "event_sources", ctx.make("event_sources", mention, _origin(coding, path, eid), article_id=aid,
