@@ -404,7 +404,11 @@ def curations(draw: st.DrawFn, max_articles: int = 3) -> Curation:
         after = choice is not None and choice.date is not None and choice.expression is not None \
             and dating.publication.date is not None \
             and choice.date > period_end(dating.publication.date, dating.publication.precision)
-        status = draw(st.sampled_from(["planned", "proposed"] if after else codes("event_status")))
+        # A planned or proposed event's weekday or named month is the next one, not the last (the *_ahead rules):
+        # the generator's record holds the last one, so such an event has another status.
+        looks_back = choice is not None and choice.resolution in ("weekday", "named_month", "month_day")
+        status = draw(st.sampled_from(["planned", "proposed"] if after else [
+            s for s in codes("event_status") if not (looks_back and s in ("planned", "proposed"))]))
         e: dict[str, Any] = {"id": eid, "type": draw(st.sampled_from(codes("event_type"))), "title": draw(free_text),
                              "status": status}
         if choice is not None:
@@ -537,8 +541,9 @@ def _assemble(draw: st.DrawFn, a: Article, token: _Tokens) -> None:
 
 
 def _occurrence(a: Article, words: str, start: int) -> int | None:
-    """Which match of `words` in the body starts at `start` (None when it is the only one)."""
-    found = spans.find_all(a.text, words, *a.body)
+    """Which match of `words` in the body starts at `start` (None when it is the only one); the build counts
+    whole-word matches only."""
+    found = spans.find_all(a.text, words, *a.body, whole_words=True)
     starts = [m.start for m in found]
     assert start in starts, f"generator error: {words!r} not found at {start} in {a.id}"
     return None if len(found) == 1 else starts.index(start) + 1
@@ -615,7 +620,7 @@ def _fill_references(c: Curation) -> None:
             piece = a.piece("value", d["id"], j)
             v["text"] = piece.words
             if "article" in d["about"]:  # metadata discrepancies search the whole seed
-                found = [m.start for m in spans.find_all(a.text, piece.words)]
+                found = [m.start for m in spans.find_all(a.text, piece.words, whole_words=True)]
                 if len(found) > 1:
                     v["occurrence"] = found.index(piece.start) + 1
             else:
