@@ -17,7 +17,7 @@ import csv
 import datetime as dt
 import io
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,10 @@ free_text = st.one_of(
 )
 
 
+# The reasoning of an inferred date: free text with at least one word in it (the build refuses blanks and marks).
+reasoning = free_text.filter(lambda t: any(c.isalnum() for c in t))
+
+
 def ident(prefix: str, i: int) -> str:
     return f"{prefix}{i}"
 
@@ -109,6 +113,11 @@ class Publication:
     precision: str | None
     spec: dict[str, Any]  # the coding's `published` mapping
     header: str  # the line the seed prints it on ("" when it prints none)
+    earliest: dt.date | None = None  # the bounds the coding narrows it to, if any
+    latest: dt.date | None = None
+
+    def bounds(self) -> tuple[dt.date | None, dt.date | None]:
+        return expected_bounds(self.date, self.precision, self.earliest, self.latest)
 
 
 @st.composite
@@ -129,7 +138,7 @@ def publications(draw: st.DrawFn, token: str) -> Publication:
         precision = draw(st.sampled_from(["day", "month", "year"]))
         value = {"day": d.isoformat(), "month": d.isoformat()[:7], "year": d.isoformat()[:4]}[precision]
         start = {"day": d, "month": d.replace(day=1), "year": d.replace(month=1, day=1)}[precision]
-        return Publication(source, start, precision, {"source": "inferred", "value": value, "note": draw(free_text)}, "")
+        return Publication(source, start, precision, {"source": "inferred", "value": value, "note": draw(reasoning)}, "")
     return Publication(source, None, None, {"source": "unknown", "note": draw(free_text)}, "")
 
 
@@ -142,6 +151,49 @@ class DateChoice:
     precision: str | None
     expression: str | None = None  # words to place in the dating article's body
     resolution: str | None = None
+    earliest: dt.date | None = None  # the bounds the spec narrows the date to, if any
+    latest: dt.date | None = None
+
+    def bounds(self) -> tuple[dt.date | None, dt.date | None]:
+        return expected_bounds(self.date, self.precision, self.earliest, self.latest)
+
+
+def expected_bounds(date: dt.date | None, precision: str | None, earliest: dt.date | None,
+                    latest: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """The earliest and latest day the build must publish: the period's edges unless narrowed; none without a date."""
+    if date is None or precision is None:
+        return None, None
+    return earliest or date, latest or period_end(date, precision)
+
+
+@st.composite
+def narrowing(draw: st.DrawFn, date: dt.date | None, precision: str | None,
+              witness: tuple[str, str]) -> tuple[dict[str, Any], dt.date | None, dt.date | None] | None:
+    """Bounds a curator may give a date coarser than a day: one or both days inside its period, leaving more than one
+    day, with a note quoting the evidence `witness` (an article id and words of its seed). None for no bounds."""
+    if date is None or precision in (None, "day"):
+        return None
+    last = period_end(date, precision)
+    inside = st.dates(min_value=date, max_value=last)
+    earliest, latest = draw(st.none() | inside), draw(st.none() | inside)
+    if earliest and latest and earliest > latest:
+        earliest, latest = latest, earliest
+    if (earliest is None and latest is None) or (earliest or date) == (latest or last):
+        return None
+    article, words = witness
+    spec: dict[str, Any] = {k: d.isoformat() for k, d in (("earliest", earliest), ("latest", latest)) if d}
+    spec |= {"note": f"{draw(free_text)} - {article} \"{words}\"", "evidence": [{"article": article, "text": words}]}
+    return spec, earliest, latest
+
+
+@st.composite
+def bounded(draw: st.DrawFn, choice: DateChoice, witness: tuple[str, str]) -> DateChoice:
+    """`choice`, maybe narrowed by bounds resting on `witness`."""
+    narrowed = draw(narrowing(choice.date, choice.precision, witness))
+    if narrowed is None:
+        return choice
+    spec, earliest, latest = narrowed
+    return replace(choice, spec={**(choice.spec or {}), "bounds": spec}, earliest=earliest, latest=latest)
 
 
 def _latest_weekday(pub: dt.date, weekday: int) -> dt.date:
@@ -169,7 +221,7 @@ def date_choices(draw: st.DrawFn, pub: Publication | None, not_after: bool) -> D
                  "decade": dt.date(d.year - d.year % 10, 1, 1)}[precision]
         value = {"day": d.isoformat(), "month": d.isoformat()[:7], "year": d.isoformat()[:4],
                  "decade": f"{start.year}s"}[precision]
-        return DateChoice({"value": value, "note": draw(free_text)}, start, precision, resolution="inferred")
+        return DateChoice({"value": value, "note": draw(reasoning)}, start, precision, resolution="inferred")
     assert pub is not None
     p = pub.date
     if kind == "explicit":
@@ -359,6 +411,13 @@ def curations(draw: st.DrawFn, max_articles: int = 3) -> Curation:
             byline=(draw(name_words()) + " " + token()) if draw(st.booleans()) else None, url=url,
             dateline=None, note=draw(st.none() | free_text)))
     by_id = {a.id: a for a in articles}
+    titles = [(a.id, a.title) for a in articles]  # words of every seed: evidence for bounds
+    for a in articles:
+        narrowed = draw(narrowing(a.publication.date, a.publication.precision, draw(st.sampled_from(titles))))
+        if narrowed:
+            spec, earliest, latest = narrowed
+            a.publication = replace(a.publication, spec={**a.publication.spec, "bounds": spec}, earliest=earliest,
+                                    latest=latest)
 
     def place(aid: str, piece: Piece) -> Piece:
         by_id[aid].pieces.append(piece)
@@ -401,6 +460,8 @@ def curations(draw: st.DrawFn, max_articles: int = 3) -> Curation:
         dated = date_choices(dating.publication, not_after=False)
         # The first event is always dated by words of an article, so some article is always referenced.
         choice = draw(dated.filter(lambda c: c.expression is not None) if i == 0 else st.none() | dated)
+        if choice is not None:
+            choice = draw(bounded(choice, draw(st.sampled_from(titles))))
         after = choice is not None and choice.date is not None and choice.expression is not None \
             and dating.publication.date is not None \
             and choice.date > period_end(dating.publication.date, dating.publication.precision)
@@ -416,7 +477,7 @@ def curations(draw: st.DrawFn, max_articles: int = 3) -> Curation:
             event_dates[eid] = choice
             if choice.date and draw(st.booleans()):
                 end = choice.date + dt.timedelta(days=draw(st.integers(0, 40)))
-                e["end_date"] = {"value": end.isoformat(), "note": draw(free_text)}
+                e["end_date"] = {"value": end.isoformat(), "note": draw(reasoning)}
         for key, strategy in (("city", free_text), ("country_code", st.sampled_from(ISO3)),
                               ("format", st.sampled_from(codes("event_format"))),
                               ("level", st.sampled_from(codes("event_level"))), ("note", free_text)):
@@ -450,10 +511,11 @@ def curations(draw: st.DrawFn, max_articles: int = 3) -> Curation:
             s["date"] = {"from_event": True}
             ev = event_dates.get(s["event"])
             statement_dates[sid] = DateChoice(s["date"], ev.date if ev else None, ev.precision if ev else None,
-                                              resolution="from_event")
+                                              resolution="from_event", earliest=ev.earliest if ev else None,
+                                              latest=ev.latest if ev else None)
         elif how == "choice":
             dating = by_id[draw(st.sampled_from(article_ids))]
-            choice = draw(date_choices(dating.publication, not_after=True))
+            choice = draw(bounded(draw(date_choices(dating.publication, not_after=True)), draw(st.sampled_from(titles))))
             s["date"] = dict(choice.spec, **({"article": dating.id} if choice.expression else {}))
             statement_dates[sid] = choice
             if choice.expression:

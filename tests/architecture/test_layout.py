@@ -107,12 +107,15 @@ SCHEMAS = load_schemas(ROOT / "schemas")
 
 def _at(root: dict, node: dict | None, path: list[str]) -> dict | None:
     """The JSON Schema, inside the coding schema `root`, of the value at `path` below `node` (keys, or "*" for a
-    list's items or a mapping's values); None where the schema defines no such value."""
-    for key in path:
+    list's items or a mapping's values; of a `oneOf`, the first alternative that defines the rest of the path);
+    None where the schema defines no such value."""
+    for i, key in enumerate(path):
         if node is None:
             return None
         while "$ref" in node:
             node = root["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        if "oneOf" in node:
+            return next((found for alternative in node["oneOf"] if (found := _at(root, alternative, path[i:]))), None)
         node = (node.get("items") or node.get("additionalProperties")) if key == "*" else node.get("properties", {}).get(key)
     while node is not None and "$ref" in node:
         node = root["$defs"][node["$ref"].rsplit("/", 1)[-1]]

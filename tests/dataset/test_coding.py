@@ -2,6 +2,7 @@
 seed texts, not copied from the program's output."""
 from __future__ import annotations
 
+import calendar
 import csv
 import re
 import unicodedata
@@ -61,6 +62,65 @@ def test_the_december_meeting_is_dated_to_the_month_only():
     event = next(e for e in table("events") if e["event_id"] == DEC)
     assert (event["start_date"], event["start_date_precision"]) == ("2022-12-01", "month")
     assert "Wednesday" in event["note"] and "December 29, 2022" in event["note"]
+
+
+@pytest.mark.parametrize("event_id", [DEC, "intelligence-chiefs-moscow-2022-12"])
+def test_the_december_meeting_lies_between_21_and_28_december_2022(event_id: str):
+    """a002 "on Wednesday", a004 "late December 2022", a003 "Updated: December 29, 2022", after a002's "In
+    mid-December, he indicated ...": Wednesday 21 or 28 December (issue 16). The intelligence chiefs met at it."""
+    event = next(e for e in table("events") if e["event_id"] == event_id)
+    assert (event["start_date_earliest"], event["start_date_latest"]) == ("2022-12-21", "2022-12-28")
+    note = " ".join(event["date_bounds_note"].split())
+    for words in ("on Wednesday", "late December 2022", "Updated: December 29, 2022"):
+        assert words in note, words
+    readouts = [s for s in table("statements") if s["event_id"] == event_id and s["date_resolution"] == "from_event"]
+    assert readouts and {(s["statement_date_earliest"], s["statement_date_latest"]) for s in readouts} == \
+        {("2022-12-21", "2022-12-28")}
+
+
+DATED = [("events", "start_date", "date_resolution", "date_note"), ("statements", "statement_date", "date_resolution",
+                                                                      "date_note")]
+
+
+@pytest.mark.parametrize("name, column, resolution, note", DATED)
+def test_every_inferred_date_is_published_with_its_reasoning(name: str, column: str, resolution: str, note: str):
+    inferred = [r for r in table(name) if r[resolution] == "inferred"]
+    assert inferred and all(r[column] for r in inferred)
+    assert [r for r in inferred if not r[note].strip()] == []
+
+
+def test_every_inferred_publication_date_is_published_with_its_reasoning():
+    inferred = [a for a in table("articles") if a["published_date_source"] == "inferred"]
+    assert inferred and [a["article_id"] for a in inferred if not a["published_date_note"].strip()] == []
+
+
+def _last_day(date: str, precision: str) -> str:
+    y, m, _ = (int(x) for x in date.split("-"))
+    return {"day": date, "month": f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}", "year": f"{y:04d}-12-31",
+            "decade": f"{y + 9:04d}-12-31"}[precision]
+
+
+@pytest.mark.parametrize("name, column", [("events", "start_date"), ("events", "end_date"),
+                                          ("statements", "statement_date"), ("articles", "published_date")])
+def test_every_date_has_bounds_inside_its_period_and_a_day_has_itself(name: str, column: str):
+    for r in table(name):
+        date, precision, low, high = (r[column + k] for k in ("", "_precision", "_earliest", "_latest"))
+        if not date:
+            assert (low, high) == ("", ""), r
+            continue
+        assert date <= low <= high <= _last_day(date, precision), r  # ISO dates compare as text
+        if precision == "day":
+            assert low == high == date, r
+
+
+def test_bounds_narrower_than_their_period_say_why():
+    for name, column, note in [("events", "start_date", "date_bounds_note"), ("statements", "statement_date", "date_bounds_note"),
+                               ("articles", "published_date", "published_date_bounds_note")]:
+        for r in table(name):
+            narrowed = r[column] and (r[column + "_earliest"], r[column + "_latest"]) != \
+                (r[column], _last_day(r[column], r[column + "_precision"]))
+            if narrowed and r.get("date_resolution") != "from_event":
+                assert r[note].strip(), (name, r)
 
 
 def test_the_december_meeting_lists_its_named_participants():

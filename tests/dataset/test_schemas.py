@@ -79,8 +79,11 @@ def test_key_and_date_fields_follow_the_naming_grammar():
     for table in TABLES.values():
         names = [f["name"] for f in table["fields"]]
         for f in table["fields"]:
-            if f["type"] == "date":
-                assert f["name"].endswith("_date") and f["name"] + "_precision" in names, f["name"]
+            if f["type"] == "date" and f["name"].endswith(("_date_earliest", "_date_latest")):
+                assert f["name"].rsplit("_", 1)[0] in names, f"{f['name']} bounds no date of its table"
+            elif f["type"] == "date":
+                bounds = [f["name"] + "_precision", f["name"] + "_earliest", f["name"] + "_latest"]
+                assert f["name"].endswith("_date") and all(b in names for b in bounds), f["name"]
             if f["type"] == "boolean":
                 assert f["name"].startswith(("is_", "has_")), f["name"]
         for key in table["primaryKey"] + [k for fk in table.get("foreignKeys", []) for k in fk["fields"]]:

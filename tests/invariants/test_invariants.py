@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 
-from strategies import curations, expected_spans, published, read_csv, read_parquet, snapshot, write_project
+from strategies import curations, expected_spans, period_end, published, read_csv, read_parquet, snapshot, write_project
 from tstalks import build as pipeline
 from tstalks.cli import main
 from tstalks.core import Project
@@ -92,14 +92,49 @@ def test_every_date_is_what_its_words_or_value_mean(curation):
     for row in tables["articles"]:
         pub = curation.article(row["article_id"]).publication
         assert (row["published_date"], row["published_date_precision"]) == (pub.date, pub.precision)
+        assert (row["published_date_earliest"], row["published_date_latest"]) == pub.bounds()
     for row in tables["events"]:
         choice = curation.event_dates.get(row["event_id"])
         expected = (choice.date, choice.precision, choice.resolution) if choice else (None, None, None)
         assert (row["start_date"], row["start_date_precision"], row["date_resolution"]) == expected, row["event_id"]
+        assert (row["start_date_earliest"], row["start_date_latest"]) == (choice.bounds() if choice else (None, None))
     for row in tables["statements"]:
         choice = curation.statement_dates.get(row["statement_id"])
         expected = (choice.date, choice.precision, choice.resolution) if choice else (None, None, None)
         assert (row["statement_date"], row["statement_date_precision"], row["date_resolution"]) == expected
+        assert (row["statement_date_earliest"], row["statement_date_latest"]) == (choice.bounds() if choice else (None, None))
+
+
+@pytest.mark.slow
+@given(curations())
+def test_every_inferred_date_is_published_with_its_note_and_every_narrowing_with_its_reasoning(curation):
+    result = build_in_tmp(curation)
+    tables = published(result.files, result.schemas.tables)
+    for name, dates, key in (("events", curation.event_dates, "event_id"), ("statements", curation.statement_dates,
+                                                                             "statement_id")):
+        for row in tables[name]:
+            spec = (dates[row[key]].spec or {}) if row[key] in dates else {}
+            assert row["date_note"] == (spec.get("note") if "value" in spec else None), row[key]
+            assert row["date_bounds_note"] == spec.get("bounds", {}).get("note"), row[key]
+    for row in tables["articles"]:
+        spec = curation.article(row["article_id"]).publication.spec
+        assert row["published_date_bounds_note"] == spec.get("bounds", {}).get("note")
+
+
+@pytest.mark.slow
+@given(curations())
+def test_every_dated_row_has_bounds_inside_its_period_and_a_day_is_its_own_bounds(curation):
+    result = build_in_tmp(curation)
+    tables = published(result.files, result.schemas.tables)
+    for name, column in (("events", "start_date"), ("events", "end_date"), ("statements", "statement_date"),
+                         ("articles", "published_date")):
+        for row in tables[name]:
+            date, precision, low, high = (row[column + k] for k in ("", "_precision", "_earliest", "_latest"))
+            if date is None:
+                assert (low, high) == (None, None)
+                continue
+            assert date <= low <= high <= period_end(date, precision), (name, row)
+            assert precision != "day" or low == high == date, (name, row)
 
 
 @pytest.mark.slow

@@ -10,11 +10,11 @@ with "_" are never published.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Iterator
 
 from ..core import dates, spans
-from ..core.problems import Failed, Problem
+from ..core.problems import Failed, Problem, shown
 from ..core.schemas import Role, Schemas
 from ..core.vocab import ArticleDateSource as SOURCE
 from ..core.vocab import DateResolution as RESOLUTION
@@ -96,6 +96,9 @@ class _Context:
         self.problems = problems
         self.make = rows.row
         self.reported = reported  # articles and seeds refused already: what refers to them is not refused again
+        # Checks that need every article's text: the evidence of a publication date's bounds may lie in an
+        # article read later.
+        self.once_read: list[Callable[[dict[str, ArticleText]], None]] = []
 
     def problem(self, coding: CodingFile, path: DataPath, where: str, message: str, fix: str) -> None:
         self.problems.append(Problem(coding.path, coding.line(*path), where, message, fix))
@@ -144,7 +147,9 @@ def rows(schemas: Schemas, articles: Iterable[CodingFile], entries: Callable[[st
             yield from _article_links(ctx, coding, text)
         else:
             ctx.reported.add(coding.data["article"])
-    event_dates: dict[str, tuple[dt.date | None, str | None]] = {}
+    for check in ctx.once_read:
+        check(texts)
+    event_dates: dict[str, Dating] = {}
     for kind in schemas.registries:
         resolve_entry = _REGISTRIES[kind]
         for i, entry, reg in entries(kind):
@@ -179,17 +184,18 @@ def _article(ctx: _Context, coding: CodingFile, seed_of: Callable[[str], Seed | 
             ctx.locate(coding, (), aid, whole, d, key=key, whole=True)
     if d.get("dateline") is not None:
         ctx.locate(coding, (), aid, body, d, key="dateline")
-    published, precision, _ = _published(ctx, coding, whole)
+    published = _publication(ctx, coding, whole)
     row = ctx.make("articles", d, _origin(coding, (), aid),
                    title=" ".join(d["title"].split()) if d.get("title") else None,
-                   published_date=published, published_date_precision=precision,
+                   published_date=published.date, published_date_precision=published.precision,
+                   published_date_earliest=published.earliest, published_date_latest=published.latest,
                    body_start=first.start, body_end=last.end, word_count=len(seed.text[first.start:last.end].split()))
     uncoded = []
     for i, u in enumerate(d.get("uncoded", [])):
         span = ctx.locate(coding, ("uncoded", i), aid, body, u)
         if span:
             uncoded.append(span)
-    return row, ArticleText(aid, seed, first.start, last.end, published, precision, tuple(uncoded))
+    return row, ArticleText(aid, seed, first.start, last.end, published.date, published.precision, tuple(uncoded))
 
 
 def _pinned_seed(ctx: _Context, coding: CodingFile, seed_of: Callable[[str], Seed | None]) -> Seed | None:
@@ -215,6 +221,17 @@ Date = tuple[dt.date | None, str | None, str | None]
 NO_DATE: Date = (None, None, None)
 
 
+def _publication(ctx: _Context, coding: CodingFile, whole: ArticleText) -> Dating:
+    """The article's publication date with its bounds. The words the bounds rest on may lie in an article read
+    later, so they are checked once every article is read."""
+    path, aid, p = ("published",), coding.data["article"], coding.data["published"]
+    date, precision, _ = _published(ctx, coding, whole)
+    bounded = _bounded(ctx, coding, path, aid, p, Dating(date, precision))
+    if p.get("bounds") and date is not None:
+        ctx.once_read.append(lambda texts: _evidence(ctx, coding, path, aid, p["bounds"], texts))
+    return bounded
+
+
 def _published(ctx: _Context, coding: CodingFile, whole: ArticleText) -> Date:
     p = coding.data["published"]
     source = p["source"]
@@ -223,8 +240,10 @@ def _published(ctx: _Context, coding: CodingFile, whole: ArticleText) -> Date:
     aid = coding.data["article"]
     path = ("published",)
     if source == SOURCE.INFERRED:
-        if "value" not in p or "note" not in p:
+        if "value" not in p:
             ctx.problem(coding, path, aid, "an inferred date needs a 'value' and a 'note' with the reasoning", "add them")
+            return NO_DATE
+        if not _reasoned(ctx, coding, path, aid, p):
             return NO_DATE
         try:
             value, precision = dates.parse_value(p["value"])
@@ -261,74 +280,153 @@ def _printed(ctx: _Context, coding: CodingFile, whole: ArticleText, p: dict[str,
 
 
 def _participant(ctx: _Context, reg: CodingFile, i: int, p: dict[str, Any], texts: dict[str, ArticleText],
-                 event_dates: dict[str, tuple[dt.date | None, str | None]]) -> Iterator[tuple[str, Row]]:
+                 event_dates: dict[str, Dating]) -> Iterator[tuple[str, Row]]:
     yield "participants", ctx.make("participants", p, _origin(reg, ("participants", i), p["id"]))
 
 
+@dataclass(frozen=True)
+class Dating:
+    """A date as the tables publish it: the day it is stored as, its precision, the earliest and latest day the
+    texts allow, and how it was found (the words, their article, the rule)."""
+
+    date: dt.date | None = None
+    precision: str | None = None
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
+    expression: str | None = None
+    article_id: str | None = None
+    resolution: str | None = None
+
+    def provenance(self) -> dict[str, Any]:
+        return {"date_expression": self.expression, "date_article_id": self.article_id,
+                "date_resolution": self.resolution}
+
+
+UNDATED = Dating()
+
+
+def _reasoned(ctx: _Context, coding: CodingFile, path: DataPath, where: str, spec: dict[str, Any]) -> bool:
+    """Whether an inferred date says how it was inferred: a note with words in it, not only blanks or marks."""
+    note = spec.get("note")
+    if isinstance(note, str) and any(c.isalnum() for c in note):
+        return True
+    ctx.problem(coding, path + (("note",) if "note" in spec else ()), where,
+                "an inferred date needs its reasoning: the note is missing or empty",
+                "say in 'note' which words of which article give the value, and why no rule resolves them")
+    return False
+
+
 def _date_fields(ctx: _Context, reg: CodingFile, path: DataPath, where: str, spec: dict[str, Any] | None,
-                 texts: dict[str, ArticleText], event_date: tuple[dt.date | None, str | None] | None = None,
-                 ahead: bool = False) -> tuple[dt.date | None, str | None, dict[str, Any]]:
-    """(date, precision, provenance columns) for one date spec of a registry entry; `ahead` for what is planned or
-    proposed (its weekdays and months are the next ones, not the last)."""
-    none: dict[str, Any] = {"date_expression": None, "date_article_id": None, "date_resolution": None}
+                 texts: dict[str, ArticleText], event_date: Dating | None = None, ahead: bool = False) -> Dating:
+    """One date spec of a registry entry, resolved and bounded; `ahead` for what is planned or proposed (its
+    weekdays and months are the next ones, not the last)."""
     if spec is None:
-        return None, None, none
+        return UNDATED
     if "from_event" in spec:
         if event_date is None:
             ctx.problem(reg, path, where, "'from_event' dates a statement by its event, but no event is given",
                         "add 'event', or date the statement by an expression")
-            return None, None, none
-        return event_date[0], event_date[1], {**none, "date_resolution": RESOLUTION.FROM_EVENT}
+            return UNDATED
+        return replace(event_date, expression=None, article_id=None, resolution=RESOLUTION.FROM_EVENT)
     if "value" in spec:
+        if not _reasoned(ctx, reg, path, where, spec):
+            return UNDATED
         try:
             value, precision = dates.parse_value(spec["value"])
         except dates.DateError as exc:
             ctx.problem(reg, path + ("value",), where, exc.message, exc.fix)
-            return None, None, none
-        return value, precision, {**none, "date_resolution": RESOLUTION.INFERRED}
-    return _expression_date(ctx, reg, path, where, spec, texts, none, ahead)
+            return UNDATED
+        dated = Dating(value, precision, resolution=RESOLUTION.INFERRED)
+    else:
+        dated = _expression_date(ctx, reg, path, where, spec, texts, ahead)
+    bounded = _bounded(ctx, reg, path, where, spec, dated)
+    if spec.get("bounds") and dated.date is not None:
+        _evidence(ctx, reg, path, where, spec["bounds"], texts)
+    return bounded
 
 
 def _expression_date(ctx: _Context, reg: CodingFile, path: DataPath, where: str, spec: dict[str, Any],
-                     texts: dict[str, ArticleText], none: dict[str, Any],
-                     ahead: bool = False) -> tuple[dt.date | None, str | None, dict[str, Any]]:
+                     texts: dict[str, ArticleText], ahead: bool = False) -> Dating:
     """A date from words of an article's body, resolved against that article's publication date."""
     text = texts.get(spec["article"])
     if text is None:
         if spec["article"] not in ctx.reported:
             ctx.problem(reg, path + ("article",), where, f"article '{spec['article']}' is not coded",
                         "use the id of an article in seeds/codings/articles/")
-        return None, None, none
+        return UNDATED
     if not ctx.locate(reg, path, where, text, spec, key="expression"):
-        return None, None, none
+        return UNDATED
     try:
         r = dates.resolve(spec["expression"], text.published, text.published_precision, ahead)
     except dates.DateError as exc:
         ctx.problem(reg, path + ("expression",), where, exc.message, exc.fix)
-        return None, None, none
-    return r.date, r.precision, {"date_expression": spec["expression"], "date_article_id": spec["article"],
-                                 "date_resolution": r.resolution}
+        return UNDATED
+    return Dating(r.date, r.precision, expression=spec["expression"], article_id=spec["article"], resolution=r.resolution)
+
+
+def _bounded(ctx: _Context, coding: CodingFile, path: DataPath, where: str, spec: dict[str, Any],
+             dated: Dating) -> Dating:
+    """`dated` with the earliest and latest day the texts allow: its period's, narrowed by the spec's `bounds`."""
+    b = spec.get("bounds") or {}
+    if dated.date is None or dated.precision is None:
+        if b and spec.get("source") == SOURCE.UNKNOWN:
+            ctx.problem(coding, path + ("bounds",), where, "bounds narrow a date, but an unknown date has none",
+                        "remove 'bounds', or give the date as an inferred 'value' with a 'note' and narrow that")
+        return dated
+    days: dict[str, dt.date] = {}
+    for key in ("earliest", "latest"):
+        try:
+            if key in b:
+                days[key] = dates.parse_day(b[key])
+        except dates.DateError as exc:
+            ctx.problem(coding, path + ("bounds", key), where, exc.message, exc.fix)
+            return dated
+    try:
+        found = dates.bounds(dated.date, dated.precision, days.get("earliest"), days.get("latest"))
+    except dates.BoundsError as exc:
+        ctx.problem(coding, path + ("bounds",) + ((exc.bound,) if exc.bound in b else ()), where, exc.message, exc.fix)
+        return dated
+    return replace(dated, earliest=found.earliest, latest=found.latest)
+
+
+def _evidence(ctx: _Context, coding: CodingFile, path: DataPath, where: str, b: dict[str, Any],
+              texts: dict[str, ArticleText]) -> None:
+    """Each passage the bounds rest on is in its article's seed, and the note, which is published, quotes it."""
+    for k, item in enumerate(b["evidence"]):
+        at = path + ("bounds", "evidence", k)
+        text = texts.get(item["article"])
+        if text is None:
+            if item["article"] not in ctx.reported:
+                ctx.problem(coding, at + ("article",), where, f"article '{item['article']}' is not coded",
+                            "use the id of an article in seeds/codings/articles/")
+            continue
+        if ctx.locate(coding, at, where, text, item, whole=True) and not spans.find_all(b["note"], item["text"]):
+            ctx.problem(coding, path + ("bounds", "note"), where,
+                        f"the bounds' note does not quote their evidence '{shown(item['text'])}' ({item['article']})",
+                        "quote each evidence passage in the note, so that the published reasoning gives the words")
 
 
 def _event(ctx: _Context, reg: CodingFile, i: int, e: dict[str, Any], texts: dict[str, ArticleText],
-           event_dates: dict[str, tuple[dt.date | None, str | None]]) -> Iterator[tuple[str, Row]]:
+           event_dates: dict[str, Dating]) -> Iterator[tuple[str, Row]]:
     path = ("events", i)
     ahead = e["status"] in (EventStatus.PLANNED, EventStatus.PROPOSED)
-    start, start_precision, provenance = _date_fields(ctx, reg, path + ("date",), e["id"], e.get("date"), texts, ahead=ahead)
-    end, end_precision, _ = _date_fields(ctx, reg, path + ("end_date",), e["id"], e.get("end_date"), texts, ahead=ahead)
-    event_dates[e["id"]] = (start, start_precision)
-    yield "events", ctx.make("events", e, _origin(reg, path, e["id"]), start_date=start,
-                             start_date_precision=start_precision, end_date=end, end_date_precision=end_precision,
-                             **provenance)
+    start = _date_fields(ctx, reg, path + ("date",), e["id"], e.get("date"), texts, ahead=ahead)
+    end = _date_fields(ctx, reg, path + ("end_date",), e["id"], e.get("end_date"), texts, ahead=ahead)
+    event_dates[e["id"]] = start
+    yield "events", ctx.make("events", e, _origin(reg, path, e["id"]), start_date=start.date,
+                             start_date_precision=start.precision, start_date_earliest=start.earliest,
+                             start_date_latest=start.latest, end_date=end.date, end_date_precision=end.precision,
+                             end_date_earliest=end.earliest, end_date_latest=end.latest, **start.provenance())
 
 
 def _statement(ctx: _Context, reg: CodingFile, i: int, s: dict[str, Any], texts: dict[str, ArticleText],
-               event_dates: dict[str, tuple[dt.date | None, str | None]]) -> Iterator[tuple[str, Row]]:
+               event_dates: dict[str, Dating]) -> Iterator[tuple[str, Row]]:
     path = ("statements", i)
-    event_date = event_dates.get(s["event"], (None, None)) if s.get("event") else None
-    date, precision, provenance = _date_fields(ctx, reg, path + ("date",), s["id"], s.get("date"), texts, event_date)
-    yield "statements", ctx.make("statements", s, _origin(reg, path, s["id"]), statement_date=date,
-                                 statement_date_precision=precision, **provenance)
+    event_date = event_dates.get(s["event"], UNDATED) if s.get("event") else None
+    dated = _date_fields(ctx, reg, path + ("date",), s["id"], s.get("date"), texts, event_date)
+    yield "statements", ctx.make("statements", s, _origin(reg, path, s["id"]), statement_date=dated.date,
+                                 statement_date_precision=dated.precision, statement_date_earliest=dated.earliest,
+                                 statement_date_latest=dated.latest, **dated.provenance())
     for topic in s.get("topics", []):
         yield "statement_topics", ctx.make("statement_topics", topic, _origin(reg, path + ("topics",), s["id"]), parent=s)
 
@@ -388,7 +486,7 @@ def _mentions(ctx: _Context, coding: CodingFile, text: ArticleText) -> Iterator[
 
 
 def _discrepancy(ctx: _Context, reg: CodingFile, i: int, d: dict[str, Any], texts: dict[str, ArticleText],
-                 event_dates: dict[str, tuple[dt.date | None, str | None]]) -> Iterator[tuple[str, Row]]:
+                 event_dates: dict[str, Dating]) -> Iterator[tuple[str, Row]]:
     path = ("discrepancies", i)
     yield "discrepancies", ctx.make("discrepancies", d, _origin(reg, path, d["id"]))
     for j, v in enumerate(d["values"]):

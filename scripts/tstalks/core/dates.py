@@ -220,3 +220,51 @@ def period_end(date: dt.date, precision: str) -> dt.date:
     if precision == P.YEAR:
         return dt.date(date.year, 12, 31)
     return dt.date(date.year + 9, 12, 31)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The earliest and latest day a date may fall on."""
+
+    earliest: dt.date
+    latest: dt.date
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class BoundsError(DateError):
+    """Bounds that do not fit their date; `bound` names the one at fault ("earliest", "latest" or "" for both)."""
+
+    def __init__(self, message: str, fix: str, bound: str = ""):
+        super().__init__(message, fix)
+        self.bound = bound
+
+
+def parse_day(value: str) -> dt.date:
+    """A bound written as YYYY-MM-DD."""
+    if not (isinstance(value, str) and _DAY.fullmatch(value)):
+        raise DateError(f"'{shown(value)}' is not written YYYY-MM-DD", "write the day as YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise DateError(f"'{value}' is not a real day ({exc})", "check the month and the day") from None
+
+
+def bounds(date: dt.date, precision: str, earliest: dt.date | None = None, latest: dt.date | None = None) -> Bounds:
+    """The earliest and latest day that `date` at `precision` allows: its period's first and last day, narrowed to
+    `earliest` and `latest` where the curator gives them. BoundsError unless each given bound lies inside the
+    period and they are in order; bounds that leave one day say the date is known to that day."""
+    first, last = date, period_end(date, precision)
+    for name, day in (("earliest", earliest), ("latest", latest)):
+        if day is not None and not first <= day <= last:
+            raise BoundsError(f"the {name} day {day} lies outside the date's period ({first} to {last}, {precision})",
+                              "bounds narrow the period the date stands for: give a day inside it, or correct the "
+                              "date", name)
+    low, high = earliest or first, latest or last
+    if low > high:
+        raise BoundsError(f"the earliest day {low} is after the latest day {high}", "swap or correct the bounds")
+    if low == high and precision != P.DAY:
+        raise BoundsError(f"the bounds leave one day ({low}), yet the date is coded to the {precision}",
+                          f"the texts fix the day: code the date as {low.isoformat()} (day precision) and drop the bounds")
+    return Bounds(low, high)
