@@ -7,6 +7,15 @@
 #   tables <- load_package("datapackage.json")   # a named list of tibbles, one per table
 #   tables$events$start_date                       # a Date column
 #
+# Read a date with its precision: every *_date column has *_date_precision beside it, and a date known
+# only to the month (year, decade) is stored as its first day (1 January). 2022-12-01 at month
+# precision means "a day in December 2022", not 1 December. *_date_earliest and *_date_latest give
+# the first and last day the texts allow (the whole month unless the texts narrow it), so filter on
+# those: events that may have taken place after 20 December 2022 have start_date_latest > that day.
+# date_as_known() writes a date as precisely as it is known ("2022-12", "2023-04-25", "2022", "2010s"):
+#
+#   date_as_known(tables$events$start_date, tables$events$start_date_precision)
+#
 # Column types come from each resource's Table Schema: string -> character (a string field with
 # an enum, that is a codelist, -> factor with the codelist's codes as levels, in codelist order),
 # integer -> integer, number -> double, boolean -> logical, date -> Date. Only an empty cell
@@ -44,6 +53,17 @@ load_resource <- function(resource, base) {
     locale = locale(encoding = if (is.null(resource$encoding)) "UTF-8" else resource$encoding),
     progress = FALSE
   )
+}
+
+# A date as precisely as it is known, from the date and its precision (a code of date_precision):
+# "2023-04-25" (day), "2022-12" (month), "2022" (year), "2010s" (decade); NA where the date is missing.
+date_as_known <- function(date, precision) {
+  precision <- as.character(precision)
+  shown <- ifelse(precision == "month", format(date, "%Y-%m"),
+           ifelse(precision == "year", format(date, "%Y"),
+           ifelse(precision == "decade", paste0(format(date, "%Y"), "s"), format(date, "%Y-%m-%d"))))
+  shown[is.na(date)] <- NA_character_
+  shown
 }
 
 load_package <- function(descriptor = "datapackage.json") {

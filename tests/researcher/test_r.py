@@ -95,3 +95,33 @@ def test_r_refuses_a_cell_that_is_not_of_its_schema_type(tmp_path):
     done = run_r(copy / "datapackage.json")
     assert done.returncode != 0
     assert "could not read every cell as its schema type in: articles" in done.stderr
+
+
+AS_KNOWN = r"""
+source("scripts/load_package.R")
+tables <- load_package(Sys.getenv("TSTALKS_DESCRIPTOR"))
+shown <- list(
+  events = date_as_known(tables$events$start_date, tables$events$start_date_precision),
+  statements = date_as_known(tables$statements$statement_date, tables$statements$statement_date_precision),
+  articles = date_as_known(tables$articles$published_date, tables$articles$published_date_precision))
+cat(jsonlite::toJSON(shown, na = "null"))
+"""
+
+
+def _as_known(date: str, precision: str) -> str | None:
+    """Written apart from the R helper: a day in full, a month as YYYY-MM, a year as YYYY, a decade as YYYYs."""
+    if not date:
+        return None
+    return {"day": date, "month": date[:7], "year": date[:4], "decade": date[:4] + "s"}[precision]
+
+
+def test_r_writes_each_date_as_precisely_as_it_is_known():
+    done = subprocess.run([RSCRIPT, "-e", AS_KNOWN], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TSTALKS_DESCRIPTOR": str(ROOT / "datapackage.json")})
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    for name, column in (("events", "start_date"), ("statements", "statement_date"), ("articles", "published_date")):
+        with open(ROOT / "data" / "csv" / f"{name}.csv", encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert shown[name] == [_as_known(r[column], r[column + "_precision"]) for r in rows], name
+    assert any(v is not None and len(v) == 7 for v in shown["events"]), "no month-precision date was checked"

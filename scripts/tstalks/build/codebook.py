@@ -109,9 +109,17 @@ def _conventions(conventions_present: bool) -> list[str]:
         "- **Identifiers.** `<entity>_id` columns hold stable lower-case identifiers; an identifier, once published, "
         "always means the same row and is never reused (see [versioning.md](versioning.md)). Tables without a single-column id "
         "are cited by their whole primary key.",
-        "- **Dates.** Every `*_date` column has a sibling `*_date_precision` "
-        "([date_precision](#vocabulary-date_precision)): a month is stored as its first day, a year as 1 January. "
-        "How a date was found is in `date_expression`, `date_article_id` and `date_resolution`.",
+        "- **Dates.** Every `*_date` column has the siblings `*_date_precision` "
+        "([date_precision](#vocabulary-date_precision)), `*_date_earliest` and `*_date_latest`. A date known only to "
+        "the month is stored as the first day of that month (a year as 1 January, a decade as 1 January of its first "
+        "year): `2022-12-01` at precision `month` means a day in December 2022, not 1 December, though R, pandas and "
+        "SQL read it as that day. Read it with its precision, and compare or filter on `*_date_earliest` and "
+        "`*_date_latest`, the first and last day the texts allow: the whole period by default, narrower where the "
+        "texts narrow it (the reasoning, quoting their words, in `date_bounds_note`, `end_date_bounds_note` or "
+        "`published_date_bounds_note`); for a day both are the date. A row that may fall after a day has "
+        "`*_date_latest` after it; one that certainly does has `*_date_earliest` after it. How a date was found is "
+        "in `date_expression`, `date_article_id` and `date_resolution`; an inferred date's reasoning is in "
+        "`date_note` (`end_date_note`, `published_date_note`).",
         "- **Spans.** `span_start` and `span_end` are code-point offsets into the seed file `seeds/articles/<seed_file>`, "
         "start inclusive, end exclusive, counting from 0: in Python `text[span_start:span_end]`, in R "
         "`substr(text, span_start + 1, span_end)`. The span text equals the seed text exactly, line breaks included.",
