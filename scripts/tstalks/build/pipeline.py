@@ -57,7 +57,7 @@ def _tables(project: Project, schemas: Schemas, step: Progress) -> dict[str, pa.
     checked: list[Problem] = []  # the rows': only reported when the codings have none (they would mislead)
     texts: dict[str, resolve.ArticleText] = {}
     reported: set[str] = set()  # articles and seeds refused already: one problem per cause
-    read_seed = codings.SeedReader(project, problems, reported=reported)
+    read_seed = codings.SeedReader(project, problems, reported=reported, capture_schema=schemas.codings.get("capture"))
     row_checks = check.RowChecks(schemas)
 
     def rows() -> Iterator[tuple[str, resolve.Row]]:

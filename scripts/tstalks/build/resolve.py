@@ -10,16 +10,18 @@ with "_" are never published.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from ..core import dates, spans
-from ..core.problems import Failed, Problem
+from ..core.problems import Failed, Problem, shown
 from ..core.schemas import Role, Schemas
 from ..core.vocab import ArticleDateSource as SOURCE
+from ..core.vocab import CaptureCompleteness, EventStatus
 from ..core.vocab import DateResolution as RESOLUTION
-from ..core.vocab import EventStatus
-from .codings import CodingFile, Codings, Entry, Seed
+from ..core.vocab import ValueSource as VALUE
+from .codings import CodingFile, Codings, Entry, Seed, capture_file
 from .drafts import draft_problems, entry_draft_problem
 
 Row = dict[str, Any]
@@ -179,17 +181,77 @@ def _article(ctx: _Context, coding: CodingFile, seed_of: Callable[[str], Seed | 
             ctx.locate(coding, (), aid, whole, d, key=key, whole=True)
     if d.get("dateline") is not None:
         ctx.locate(coding, (), aid, body, d, key="dateline")
-    published, precision, _ = _published(ctx, coding, whole)
+    capture = _pinned_capture(ctx, seed)
+    published, precision, source, note = _publication(ctx, coding, whole, seed, capture)
     row = ctx.make("articles", d, _origin(coding, (), aid),
                    title=" ".join(d["title"].split()) if d.get("title") else None,
-                   published_date=published, published_date_precision=precision,
-                   body_start=first.start, body_end=last.end, word_count=len(seed.text[first.start:last.end].split()))
+                   published_date=published, published_date_precision=precision, published_date_source=source,
+                   published_date_note=note, body_start=first.start, body_end=last.end,
+                   word_count=len(seed.text[first.start:last.end].split()), **_captured(ctx, coding, seed, capture))
     uncoded = []
     for i, u in enumerate(d.get("uncoded", [])):
         span = ctx.locate(coding, ("uncoded", i), aid, body, u)
         if span:
             uncoded.append(span)
     return row, ArticleText(aid, seed, first.start, last.end, published, precision, tuple(uncoded))
+
+
+def _captured(ctx: _Context, coding: CodingFile, seed: Seed, capture: dict[str, Any]) -> dict[str, Any]:
+    """The article's columns that may come from the capture record, each with where it comes from: the coding's
+    value (words of the seed) first, else the record's (supplied at capture)."""
+    d, aid = coding.data, coding.data["article"]
+    outlet = d.get("outlet") or capture.get("outlet")
+    if outlet is None:
+        ctx.problem(coding, (), aid, "no outlet: the coding names none and the seed has no capture record giving one",
+                    f"add `outlet:` to the coding, or to the capture record seeds/articles/{capture_file(seed.file)}")
+    named = bool(outlet) and bool(spans.find_all(seed.text, str(outlet)))
+    outlet_source = VALUE.PRINTED if named else VALUE.SUPPLIED if outlet == capture.get("outlet") else VALUE.INFERRED
+    notes = [str(capture[k]) for k in ("completeness_note", "licence", "note") if capture.get(k)]
+    captured = dates.parse_value(capture["captured"]) if capture.get("captured") else (None, None)
+    return {"url": d.get("url") or capture.get("url"),
+            "url_source": VALUE.PRINTED if d.get("url") else VALUE.SUPPLIED if capture.get("url") else None,
+            "outlet": outlet, "outlet_source": outlet_source,
+            "captured_date": captured[0], "captured_date_precision": captured[1],
+            "capture_method": capture.get("method"), "capture_completeness": capture.get("completeness", CaptureCompleteness.UNKNOWN),
+            "capture_note": " ".join(notes) if notes else None}
+
+
+def _pinned_capture(ctx: _Context, seed: Seed) -> dict[str, Any]:
+    """The seed's capture record, when it describes these very bytes (else a located problem, and no record)."""
+    record = seed.capture
+    if record is None:
+        return {}
+    if record.data["seed"] != seed.file or record.data["sha256"] != seed.sha256:
+        ctx.problems.append(Problem(record.path, record.line("sha256"), "sha256",
+                                    f"the record describes {shown(record.data['seed'])} with SHA-256 {record.data['sha256'][:16]}…, "
+                                    f"not the seed beside it ({seed.file}, {seed.sha256[:16]}…)",
+                                    "a capture record describes the bytes of its own seed: correct seed and sha256, or "
+                                    "move the record beside its seed"))
+        return {}
+    return dict(record.data)
+
+
+def _publication(ctx: _Context, coding: CodingFile, whole: ArticleText, seed: Seed, capture: dict[str, Any]
+                 ) -> tuple[dt.date | None, str | None, str | None, str | None]:
+    """(date, precision, source, note) of the publication: what the text establishes (the coding's `published`),
+    else what the capture record supplies; a printed date and a supplied one that disagree are refused."""
+    d, aid = coding.data, coding.data["article"]
+    supplied = capture.get("published")
+    if "published" not in d:
+        if supplied is None:
+            ctx.problem(coding, (), aid, "no publication date: the coding has no `published` and the capture record supplies none",
+                        "add `published:` (printed, url, inferred or unknown, see docs/conventions.md §3), or the date "
+                        f"known at capture to seeds/articles/{capture_file(seed.file)}")
+            return None, None, None, None
+        value, given_precision = dates.parse_value(supplied)
+        return value, given_precision, SOURCE.SUPPLIED, f"supplied at capture ({capture_file(seed.file)})"
+    published, precision, _ = _published(ctx, coding, whole)
+    if supplied and published and precision:
+        given, given_precision = dates.parse_value(supplied)
+        if not (given <= dates.period_end(published, precision) and published <= dates.period_end(given, given_precision)):
+            ctx.problem(coding, ("published",), aid, f"the text dates it {published} ({precision}), the capture record {supplied}",
+                        "correct one of them, or leave `published` out of the capture record and say why in its note")
+    return published, precision, d["published"]["source"], d["published"].get("note")
 
 
 def _pinned_seed(ctx: _Context, coding: CodingFile, seed_of: Callable[[str], Seed | None]) -> Seed | None:

@@ -38,7 +38,7 @@ def render_bundle(d: Draft) -> tuple[str, dict[str, str]]:
 
 def _entry(fields: list[tuple[str, Any]], mark: Mark) -> list[str]:
     """One registry entry: its fields in order (those without a value left out), then its draft mark."""
-    out = []
+    out: list[str] = []
     for k, v in fields:
         if v is None or v == () or v == []:
             continue

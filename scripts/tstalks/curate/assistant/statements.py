@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from ...core import dates
 from ...core.vocab import ParticipantKind
@@ -151,9 +152,16 @@ def _kind(d: Draft, ctx: Context, speaker: str, sentence: Span, phrase: Phrase |
         (bool(re.search(r"\b(?:interview|told\s+(?!reporters)(?:the\s+)?[A-Z])", words)), "interview"),
         (bool(re.search(r"\b(?:told reporters|press conference|news conference|briefing|journalists)\b", words, re.I)), "press_remark"),
         (bool(re.search(r"\b(?:pressing for|called for|calls for|has acknowledged|has described|insists?)\b", words, re.I)), "position"),
-        (bool(row and row["participant_kind"] != ParticipantKind.PERSON) or not row and bool(re.search(r"-(?:ministry|office|presidency)$", speaker)), "readout"),
+        (_institution(row, speaker), "readout"),
     ]
     return next((kind for holds, kind in rules if holds), "remark")
+
+
+def _institution(row: Any, speaker: str) -> bool:
+    """A ministry, office or state speaks in readouts; a registered one by its kind, a proposed one by its id."""
+    if row:
+        return bool(row["participant_kind"] != ParticipantKind.PERSON)
+    return bool(re.search(r"-(?:ministry|office|presidency)$", speaker))
 
 
 def _date_spec(d: Draft, event: DraftEvent | None, date: DraftDate | None, kind: str) -> tuple[dict[str, object] | None, str]:

@@ -55,6 +55,7 @@ class Attribution:
 
 def mask(text: str, start: int, end: int, passages: list[Span]) -> str:
     """The sentence with each quoted passage, marks included, replaced by '§' (offsets kept)."""
+    end = min(end, len(text))  # a caller may reach one past an unclosed quotation at the end of the text
     chars = list(text[start:end])
     for s, e in passages:
         for k in range(max(s - 1, start), min(e + 1, end)):
@@ -156,9 +157,9 @@ class Grammar:
         if clause:
             start += clause[-1].end()
         inner = list(self.head.finditer(masked, start, search_to))
-        if inner and (sub := subject(masked, inner[-1].start())) and self.speaker_like(masked[sub[0]:sub[1]]):
-            if first_quote >= 0 or form == "according":
-                return Structure("nested", sub, (inner[-1].end(), boundary), who)
+        if (inner and (sub := subject(masked, inner[-1].start())) and self.speaker_like(masked[sub[0]:sub[1]])
+                and (first_quote >= 0 or form == "according")):
+            return Structure("nested", sub, (inner[-1].end(), boundary), who)
         return Structure(form, who, (start, boundary))
 
     def _mid(self, masked: str, start: int) -> Structure | None:
