@@ -230,3 +230,16 @@ def test_what_the_curator_supplies_at_capture_goes_to_the_capture_record_not_the
     data = yaml.safe_load(added.coding.read_text("utf-8"))
     assert "url" not in data and "outlet" not in data  # not words of the text: the span rule would refuse them
     assert {"outlet", "url", "published"}.isdisjoint(data["draft"].get("fields", {}))
+
+
+def test_another_articles_unfinished_draft_does_not_stop_the_next_add(tmp_path):
+    """Drafts are confirmed one by one: while one article's draft is pending (and may not build yet), the next
+    article is drafted against the confirmed codings alone."""
+    project = _project(tmp_path)
+    first = tmp_path / "first.txt"
+    first.write_bytes(SEEDS[4].read_bytes() + b"\nA line that makes this text new.\n")
+    adding.add(project, first)
+    second = tmp_path / "second.txt"
+    second.write_bytes(SEEDS[3].read_bytes() + b"\nAnother line that makes this text new.\n")
+    added = adding.add(project, second)
+    assert added.coding.name == f"a{len(SEEDS) + 1:03d}.yaml"

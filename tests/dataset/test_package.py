@@ -95,10 +95,13 @@ def test_the_descriptors_list_each_article_as_a_source_until_the_corpus_is_large
 
     root = copy_project(tmp_path)
     result = pipeline.build(Project(root))
+    articles = len(result.tables["articles"])
     outlets = len(set(result.tables["articles"]["outlet"].to_pylist()))
     built = json.loads(result.files["datapackage.json"])
-    assert len(built["sources"]) == 5 and all(s["title"] and s.get("path", "http").startswith("http") for s in built["sources"])
-    monkeypatch.setattr(describe, "MAX_SOURCES", 4)
+    if articles <= describe.MAX_SOURCES:
+        assert len(built["sources"]) == articles
+        assert all(s["title"] and s.get("path", "http").startswith("http") for s in built["sources"])
+    monkeypatch.setattr(describe, "MAX_SOURCES", articles - 1)
     built = json.loads(pipeline.build(Project(root)).files["datapackage.json"])
     assert [s["path"] for s in built["sources"]] == ["data/csv/articles.csv"]
-    assert built["sources"][0]["title"].startswith(f"5 news articles from {outlets} outlet(s)")
+    assert built["sources"][0]["title"].startswith(f"{articles} news articles from {outlets} outlet(s)")
