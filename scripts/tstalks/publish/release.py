@@ -55,7 +55,7 @@ class Release:
 def published_ids(tables: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> set[tuple[str, str]]:
     """(table, id) of every row of a published (Arrow) table whose primary key is one column: the identifiers
     people cite."""
-    found = set()
+    found: set[tuple[str, str]] = set()
     for name, schema in schemas.items():
         if len(schema["primaryKey"]) == 1 and name in tables:
             found.update((name, str(v)) for v in tables[name][schema["primaryKey"][0]].to_pylist())
@@ -88,7 +88,7 @@ def ledger_problems(ledger: list[dict[str, str]], current: set[tuple[str, str]],
         if not _semver(row["first_version"]):
             problems.append(Problem(LEDGER, n, where, f"first_version '{row['first_version']}' is not a version",
                                     "write MAJOR.MINOR.PATCH"))
-        elif _semver(version) and _semver(row["first_version"]) > _semver(version):
+        elif (package := _semver(version)) and (first := _semver(row["first_version"])) and first > package:
             problems.append(Problem(LEDGER, n, where, f"first published in {row['first_version']}, after the "
                                     f"package's version {version}", "the package version must only grow"))
         if row["withdrawn_in"]:
