@@ -113,6 +113,18 @@ class _Context:
             return None
 
 
+    def printed(self, coding: CodingFile, where: str, text: ArticleText, d: dict[str, Any], key: str,
+                whole: bool = False) -> None:
+        """A metadata value (title, byline, URL, dateline) must be words of the text; it has no span column, so
+        it may occur more than once ("Reuters" as byline and as credit)."""
+        start, end = (0, len(text.seed.text)) if whole else (text.body_start, text.body_end)
+        region = f"seed {text.seed.file}" if whole else f"the body of {text.seed.file}"
+        try:
+            spans.locate(text.seed.text, d[key], start, end, 1, region)
+        except spans.SpanError as exc:
+            self.problem(coding, (key,), where, exc.message, exc.fix)
+
+
 def resolve(codings: Codings, allow_drafts: bool = False) -> Resolution:
     """Turn codings into table rows; raise Failed listing every problem found, and every unconfirmed draft item
     unless `allow_drafts` (the curation assistant reads the registries while drafts are pending)."""
@@ -178,9 +190,9 @@ def _article(ctx: _Context, coding: CodingFile, seed_of: Callable[[str], Seed | 
     body = ArticleText(aid, seed, first.start, last.end, None, None)
     for key in ("title", "byline", "url"):
         if d.get(key) is not None:
-            ctx.locate(coding, (), aid, whole, d, key=key, whole=True)
+            ctx.printed(coding, aid, whole, d, key, whole=True)
     if d.get("dateline") is not None:
-        ctx.locate(coding, (), aid, body, d, key="dateline")
+        ctx.printed(coding, aid, body, d, "dateline")
     capture = _pinned_capture(ctx, seed)
     published, precision, source, note = _publication(ctx, coding, whole, seed, capture)
     row = ctx.make("articles", d, _origin(coding, (), aid),

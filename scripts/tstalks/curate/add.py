@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..build import codings as load
-from ..build import resolve
 from ..build.drafts import draft_problems
 from ..core.problems import Failed, Problem, shown
 from ..core.project import Project
@@ -100,8 +99,7 @@ def add(project: Project, source: Path, capture: Capture | None = None, keep_fir
         raise Failed([Problem(project.relative(coding_path), None, "", "a coding with this article id already exists",
                               "move it aside or remove it, then add the article again")])
     codings = load.load_codings(project, schemas)
-    resolution = resolve.resolve(codings, allow_drafts=True)
-    pending = {c.data["article"] for c in codings.articles if "draft" in _keys(c.data)}
+    resolution, pending = assistant.confirmed(codings)
     known = assistant.known_from(resolution, codings, leave_out=pending)
     draft = assistant.draft(text, known, load_lexicon(project.schemas), article_id, seed_file, digest, url=capture.url,
                             outlet=capture.outlet, published=capture.published)

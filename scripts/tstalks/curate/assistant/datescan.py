@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from ...core import dates
+from ...core.spans import find_all
 from ...core.vocab import DateResolution
 from ..lexicon import Lexicon
 from ..text import sentence_at
-from .model import DraftDate, DraftPublished
+from .model import Draft, DraftDate, DraftPublished
 
 
 def _scanners() -> list[tuple[str, re.Pattern[str]]]:
@@ -19,6 +20,16 @@ def _scanners() -> list[tuple[str, re.Pattern[str]]]:
 
 
 _SCANNERS = _scanners()
+
+
+def spec(d: Draft, date: DraftDate) -> dict[str, object]:
+    """A registry entry's date as words of this article's body, with the occurrence when the words repeat there."""
+    words = " ".join(date.text.split())
+    out: dict[str, object] = {"expression": words, "article": d.article_id}
+    found = find_all(d.text, words, d.layout.body_start, d.layout.body_end)
+    if len(found) > 1:
+        out["occurrence"] = next((i for i, f in enumerate(found, 1) if f.start >= date.start), len(found))
+    return out
 
 
 def scan(text: str, start: int, end: int, pub: DraftPublished, lexicon: Lexicon | None = None) -> list[DraftDate]:

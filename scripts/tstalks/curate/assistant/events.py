@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ...core import dates
 from ...core.vocab import DatePrecision, EventRole, EventStatus
 from ..text import sentence_spans
+from . import datescan
 from .context import Context
 from .model import Draft, DraftDate, DraftEvent, KnownEvent, Mark, Mention, ProposedEvent
 from .names import slug
@@ -128,9 +129,9 @@ def _evidence(date: DraftDate | None, words: str) -> str:
     return (f"{date.text} -> {date.value} ({date.precision}); " if date else "") + words
 
 
-def _date_of(date: DraftDate | None, d: Draft) -> dict[str, str] | None:
+def _date_of(date: DraftDate | None, d: Draft) -> dict[str, object] | None:
     """The proposed event's date as the article words it, for the build to resolve against its publication."""
-    return {"expression": " ".join(date.text.split()), "article": d.article_id} if date else None
+    return datescan.spec(d, date) if date else None
 
 
 def _city(text: str, ctx: Context) -> str | None:

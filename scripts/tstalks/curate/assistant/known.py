@@ -2,13 +2,40 @@
 attest, and nothing known only from the articles left out (the one being drafted, pending drafts)."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from ...build.codings import Codings
+from ...build import resolve
+from ...build.codings import CodingFile, Codings
 from ...build.resolve import Resolution
 from .model import Known, KnownEvent
 
 Rows = list[dict[str, Any]]
+
+
+def confirmed(codings: Codings) -> tuple[Resolution, set[str]]:
+    """The codings resolved without what is still a draft (articles with a pending `draft:` block, registry entries
+    with a `draft:` mark), and the ids of the pending articles: one article's unfinished draft must not stop the
+    drafting of another. Raises Failed when the confirmed codings themselves do not resolve."""
+    pending = {c.data["article"] for c in codings.articles if isinstance(c.data, dict) and "draft" in c.data}
+    registries = {kind: _without_drafted_entries(kind, f) for kind, f in codings.registries.items()}
+    kept = dataclasses.replace(codings, registries=registries,
+                               articles=[c for c in codings.articles if c.data.get("article") not in pending])
+    return resolve.resolve(kept, allow_drafts=True), pending
+
+
+def _without_drafted_entries(kind: str, registry: CodingFile) -> CodingFile:
+    """The registry without its drafted entries, each kept entry's value lines renumbered with it."""
+    kept = [j for j, e in enumerate(registry.data[kind]) if not (isinstance(e, dict) and "draft" in e)]
+    new_index = {j: i for i, j in enumerate(kept)}
+    lines = {}
+    for path, line in registry.lines.items():
+        if len(path) >= 2 and path[0] == kind and isinstance(path[1], int):
+            if path[1] in new_index:
+                lines[(kind, new_index[path[1]]) + tuple(path[2:])] = line
+        else:
+            lines[path] = line
+    return CodingFile(registry.path, {kind: [registry.data[kind][j] for j in kept]}, lines)
 
 
 def known_from(resolution: Resolution, codings: Codings, leave_out: str | set[str] | None = None) -> Known:

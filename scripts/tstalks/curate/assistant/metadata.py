@@ -16,9 +16,10 @@ _HOUSE_NAME = re.compile(r"\b(?:Support|Join|Subscribe\s+to|from|with)\s+(?P<nam
                          r"(?:\s+[A-Z][\w-]*[a-z][\w-]*){0,3})")
 
 
-def outlet(text: str, lay: layout_rules.Layout, known: Known) -> str:
+def outlet(text: str, lay: layout_rules.Layout, known: Known) -> str | None:
     """The outlet: one the registries know that the page names outside the body or in its URL's host; else the
-    name the publisher's own blocks invite the reader to support, join or hear from; else the URL's host."""
+    name the publisher's own blocks invite the reader to support, join or hear from; else the URL's host; else
+    none (the draft asks for it)."""
     outside = text[: lay.body_start] + " " + text[lay.body_end:]
     host = re.sub(r"^https?://(?:www\.)?", "", lay.own_url.text).split("/")[0] if lay.own_url else ""
     for name in sorted(known.outlets, key=len, reverse=True):
@@ -31,7 +32,7 @@ def outlet(text: str, lay: layout_rules.Layout, known: Known) -> str:
                 names[m.group("name")] = names.get(m.group("name"), 0) + 1
     if names:
         return max(names, key=lambda n: (names[n], len(n)))
-    return host or "UNKNOWN OUTLET"
+    return host or None
 
 
 def published(lay: layout_rules.Layout, url: str | None, given: str | None, url_given: bool = False) -> DraftPublished:
@@ -55,7 +56,7 @@ def published(lay: layout_rules.Layout, url: str | None, given: str | None, url_
         return DraftPublished(SOURCE.INFERRED, value=path.date.isoformat(), date=path.date, precision=path.precision,
                               note=f"read from the /YYYY/MM/DD/ path of the URL supplied at capture ({url})",
                               mark=Mark("a dated path in the URL supplied at capture", url or ""))
-    return DraftPublished(SOURCE.UNKNOWN, note="DRAFT: the seed prints no publication date; say what the text establishes",
+    return DraftPublished(SOURCE.UNKNOWN, note="the seed prints no publication date and no dated URL",
                           mark=Mark("no printed date, no dated URL", "nothing found"))
 
 

@@ -141,7 +141,7 @@ class Draft:
     sha256: str
     text: str
     layout: Layout
-    outlet: str
+    outlet: str | None  # None: found nowhere, and not given at capture
     url: str | None
     published: DraftPublished
     mentions: list[Mention] = field(default_factory=list)

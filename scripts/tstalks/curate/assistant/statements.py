@@ -9,6 +9,7 @@ from typing import Any
 
 from ...core import dates
 from ...core.vocab import ParticipantKind
+from . import datescan
 from .context import Context
 from .model import Attribution, Draft, DraftDate, DraftEvent, Mark, ProposedStatement
 from .names import is_medium, slug
@@ -169,7 +170,7 @@ def _date_spec(d: Draft, event: DraftEvent | None, date: DraftDate | None, kind:
     if kind == "readout" and event is not None:
         return {"from_event": True}, "dated by its event (a readout made at it)"
     if date is not None:
-        return {"expression": " ".join(date.text.split()), "article": d.article_id}, f"dated by '{' '.join(date.text.split())}'"
+        return datescan.spec(d, date), f"dated by '{' '.join(date.text.split())}'"
     if event is not None:
         return {"from_event": True}, "dated by its event (the sentence gives no date of its own)"
     return None, "undated (the text gives no date for it)"

@@ -36,8 +36,7 @@ class Measured:
 
 def _resolved(project: Project) -> tuple[load.Codings, resolve.Resolution, set[str]]:
     codings = load.load_codings(project, load_schemas(project.schemas))
-    resolution = resolve.resolve(codings, allow_drafts=True)
-    pending = {c.data["article"] for c in codings.articles if "draft" in c.data}
+    resolution, pending = assistant.confirmed(codings)
     return codings, resolution, pending
 
 
