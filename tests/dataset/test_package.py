@@ -89,19 +89,24 @@ def test_two_builds_of_the_same_inputs_are_byte_identical(tmp_path):
 
 
 def test_the_descriptors_list_each_article_as_a_source_until_the_corpus_is_large(tmp_path, monkeypatch):
+    """Up to MAX_SOURCES articles, `sources` has one entry per article, in article order, titled by its outlet and
+    carrying its URL where the articles table has one; past it, one entry pointing to the articles table."""
     from tstalks import build as pipeline
     from tstalks.build import describe
     from tstalks.core import Project
 
     root = copy_project(tmp_path)
     result = pipeline.build(Project(root))
-    articles = len(result.tables["articles"])
-    outlets = len(set(result.tables["articles"]["outlet"].to_pylist()))
+    articles = sorted(result.tables["articles"].to_pylist(), key=lambda a: a["article_id"])
+    outlets = len({a["outlet"] for a in articles})
     built = json.loads(result.files["datapackage.json"])
-    if articles <= describe.MAX_SOURCES:
-        assert len(built["sources"]) == articles
-        assert all(s["title"] and s.get("path", "http").startswith("http") for s in built["sources"])
-    monkeypatch.setattr(describe, "MAX_SOURCES", articles - 1)
+    if len(articles) <= describe.MAX_SOURCES:
+        assert len(built["sources"]) == len(articles)
+        for article, source in zip(articles, built["sources"], strict=True):
+            assert source["title"].startswith(f"{article['outlet']}: "), source
+            assert source.get("path") == article["url"], source
+            assert source.get("path", "http").startswith("http")
+    monkeypatch.setattr(describe, "MAX_SOURCES", len(articles) - 1)
     built = json.loads(pipeline.build(Project(root)).files["datapackage.json"])
     assert [s["path"] for s in built["sources"]] == ["data/csv/articles.csv"]
-    assert built["sources"][0]["title"].startswith(f"{articles} news articles from {outlets} outlet(s)")
+    assert built["sources"][0]["title"].startswith(f"{len(articles)} news articles from {outlets} outlet(s)")

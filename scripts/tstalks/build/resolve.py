@@ -436,7 +436,14 @@ def _aliases(ctx: _Context, coding: CodingFile, text: ArticleText) -> Iterator[t
                 ctx.problem(coding, path, f"{pid}", f"the spelling '{alias}' is not in the body of {text.seed.file}",
                             "copy the name exactly as the body spells it")
                 continue
-            span = found[0]
+            # The first appearance of a spelling is a whole word: "Russia" inside "Russian" is not the name.
+            whole = [s for s in found if spans.is_whole_words(seed, s)]
+            if not whole:
+                ctx.problem(coding, path, f"{pid}", f"the spelling '{alias}' appears in the body of {text.seed.file} "
+                            f"only inside longer words (first in '{shown(spans.words_around(seed, found[0]))}')",
+                            "an alias is a whole name as the body spells it: write the whole word, or remove the spelling")
+                continue
+            span = whole[0]
             yield "participant_aliases", ctx.make(
                 "participant_aliases", alias, _origin(coding, path, pid), participant_id=pid, article_id=aid,
                 alias=seed[span.start:span.end], span_start=span.start, span_end=span.end)

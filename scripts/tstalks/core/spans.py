@@ -95,6 +95,24 @@ def find_all(text: str, words: str, start: int = 0, end: int | None = None) -> l
     return found
 
 
+def is_whole_words(text: str, span: Span) -> bool:
+    """True when `span` neither starts nor ends inside a word of `text`: at each edge, the characters on its two
+    sides are not both letters or digits ("Syria" in "Syria’s" is whole, in "Syrian" it is not)."""
+    def inside(at: int) -> bool:
+        return 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum()
+    return not inside(span.start) and not inside(span.end)
+
+
+def words_around(text: str, span: Span) -> str:
+    """The span widened to the whole words it cuts ("Russia" at the start of "Russian" gives "Russian")."""
+    start, end = span.start, span.end
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return text[start:end]
+
+
 def find_all_by_regex(text: str, words: str, start: int = 0, end: int | None = None) -> list[Span]:
     """The reference definition of find_all (one compiled pattern per call)."""
     end = len(text) if end is None else end
