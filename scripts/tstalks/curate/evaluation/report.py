@@ -129,7 +129,7 @@ def report(loo: list[Measured], first: list[Measured]) -> str:
         "",
         *_totals(loo),
         "",
-        "How long drafting takes is measured by `benchmarks/run.py` (docs/performance.md), not here: this report is",
+        "How long drafting takes is measured by `benchmarks/drafting.py` (docs/performance.md), not here: this report is",
         "generated, and must come out the same on every machine.",
         "",
         "## What the drafts got wrong",
