@@ -12,11 +12,13 @@ from tstalks.curate import evaluation
 # measure -> why it falls short (see "What the drafts got wrong" in docs/assistant.md)
 GAPS: dict[str, str] = {
     "event_precision": "background events (a war, an attack) proposed as new events that the codings do not code "
-                       "as reported events, and near-date meetings linked as well as the one reported",
+                       "as reported events",
     "event_recall": "events a sentence names without a date or a meeting word (the civil war, the rupture of "
-                    "relations, a proposed leaders' meeting) are not drafted",
-    "speaker": "a ministry's readout given to its minister when the sentence names both, and an outlet's own "
-               "account given to a state it writes about",
+                    "relations, troops sent in, a proposed leaders' meeting) are not drafted",
+    "speaker": "a ministry's readout given to its minister when the sentence names both; accounts of a readout "
+               "that name no source (\"the four ministers stressed\") given to a state",
+    "statement_date": "a remark dated by the words of its content, not by the words next to its reporting verb",
+    "via": "a pronoun (\"it said\") after an agency's report of a ministry's words does not carry the agency",
 }
 
 

@@ -37,7 +37,7 @@ def draft(text: str, known: Known, lexicon: Lexicon, article_id: str, seed_file:
         if inferred:
             d.published = inferred
             d.dates = datescan.scan(text, lay.body_start, lay.body_end, d.published, lexicon)
-    ctx = Context(known, lexicon, d.published.date)
+    ctx = Context(known, lexicon, d.published.reference)
     events.link(d, ctx)
     quotes.draft_quotes(d, ctx)
     proposals.propose(d, ctx)

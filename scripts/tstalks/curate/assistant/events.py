@@ -51,7 +51,9 @@ def link(d: Draft, ctx: Context) -> None:
     lay = d.layout
     for sentence in _event_sentences(d, ctx, lay.body_start, lay.body_end):
         fits = sorted((_fit(ev, sentence, ctx) for ev in ctx.known.events.values()), key=lambda f: -f.score)
-        chosen = _chosen([f for f in fits if f.score >= MATCH and not f.date_refused and f.event.event_id not in used])
+        # Another mention of an event already linked is no reason to link the next best event instead.
+        chosen = [f for f in _chosen([f for f in fits if f.score >= MATCH and not f.date_refused])
+                  if f.event.event_id not in used]
         for fit in chosen:
             used.add(fit.event.event_id)
             d.events.append(_mention(sentence, fit))
@@ -150,7 +152,7 @@ def _when(date: DraftDate | None) -> str:
 def _status(text: str, date: DraftDate | None, d: Draft, ctx: Context) -> str:
     if ctx.lexicon.cue("proposal", text):
         return EventStatus.PROPOSED
-    later = bool(date and d.published.date and date.value and date.value > d.published.date)
+    later = bool(date and d.published.reference and date.value and date.value > d.published.reference)
     if (date and date.ahead) or ctx.lexicon.cue("future", text) or later:
         return EventStatus.PLANNED
     return EventStatus.OCCURRED

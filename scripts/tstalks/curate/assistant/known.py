@@ -54,7 +54,12 @@ def known_from(resolution: Resolution, codings: Codings, leave_out: str | set[st
     statements = {r["statement_id"]: r for r in t["statements"] if not out or r["statement_id"] in quoted}
     outlets = {r["outlet"] for r in t["articles"] if r["article_id"] not in out}
     cow = {row["description"]: int(row["code"]) for row in codings.schemas.codelists.get("cow_state", [])}
-    return Known(participants, _spellings(aliases, participants), _events(t, others, bool(out)), statements, outlets, cow)
+    quotes: dict[str, tuple[str, ...]] = {}
+    for r in others(t["quotes"]):
+        if r["statement_id"] in statements:
+            quotes[r["statement_id"]] = (*quotes.get(r["statement_id"], ()), r["quote_text"])
+    return Known(participants, _spellings(aliases, participants), _events(t, others, out), statements, outlets, cow,
+                 quotes)
 
 
 def _spellings(aliases: Rows, participants: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
@@ -68,18 +73,20 @@ def _spellings(aliases: Rows, participants: dict[str, dict[str, Any]]) -> dict[s
     return spellings
 
 
-def _events(t: dict[str, Rows], others: Any, leaving_out: bool) -> dict[str, KnownEvent]:
-    """The events some other article mentions, each with the roles its participants have there."""
+def _events(t: dict[str, Rows], others: Any, out: set[str]) -> dict[str, KnownEvent]:
+    """The events some other article mentions, each with the roles its participants have there. Dates stay as the
+    registry has them even when a left-out article's words give them: another article reports the event too, and a
+    curator without the left-out article would have dated it from that one."""
     seen = {r["event_id"] for r in others(t["event_sources"])}
     members: dict[str, dict[str, str]] = {}
     for r in others(t["event_participants"]):
         members.setdefault(r["event_id"], {})[r["participant_id"]] = r["event_role"]
     events = {}
     for e in t["events"]:
-        if leaving_out and e["event_id"] not in seen:
+        if out and e["event_id"] not in seen:
             continue
         roles = members.get(e["event_id"], {})
         events[e["event_id"]] = KnownEvent(e["event_id"], e["title"], e["start_date"], e["start_date_precision"],
                                            e["end_date"], e["city"], e["country_code"], frozenset(roles), roles,
-                                           e["event_type"], e["event_format"], e["event_level"])
+                                           e["event_type"], e["event_format"], e["event_level"], e["event_status"])
     return events

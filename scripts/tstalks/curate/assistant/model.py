@@ -89,6 +89,15 @@ class DraftPublished:
     date: dt.date | None = None
     precision: str | None = None
     mark: Mark = Mark("none", "none")
+    # Only the week is known (a weekday naming a registry event): relative dates of the body are resolved against its
+    # first day for the draft, and dated entries then carry the resolved value with that reasoning, not an expression
+    # the build could not resolve against a month or a year.
+    first_day: dt.date | None = None
+
+    @property
+    def reference(self) -> dt.date | None:
+        """The day the draft reads relative words against: the first possible day, else the date."""
+        return self.first_day or self.date
 
 
 @dataclass(frozen=True)
@@ -190,6 +199,7 @@ class KnownEvent:
     event_type: str | None = None
     event_format: str | None = None
     event_level: str | None = None
+    status: str | None = None  # an event_status code
 
 
 @dataclass(frozen=True)
@@ -202,3 +212,4 @@ class Known:
     statements: dict[str, dict[str, Any]]  # id -> statement row
     outlets: set[str]
     cow: dict[str, int] = field(default_factory=dict)  # ISO alpha-3 -> Correlates of War number (schemas/codelists/cow_state.csv)
+    quotes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # statement id -> its quotes' words in other articles

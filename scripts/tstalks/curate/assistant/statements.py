@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from ...core import dates
 from ...core.vocab import ParticipantKind
 from . import datescan
@@ -30,8 +32,8 @@ def assign(d: Draft, ctx: Context, state: Attribution, speaker: str, s: int, e: 
     stands_for = is_medium(ctx.known.participants.get(speaker) or {}) or any(
         m.participant_id == speaker and m.medium for m in d.mentions) or bool(
         phrase and re.search(r"\b(?:side|delegation|party)$", phrase.words.strip(), re.I))
-    known = (_known(ctx, speaker, event, date) or _known_in_article(d, ctx, speaker) or _known_near(d, ctx, speaker)
-             or (_known_of_state(d, ctx, speaker, event) if stands_for else None))
+    known = (_known_words(ctx, d.text[s:e]) or _known(ctx, speaker, event, date) or _known_in_article(d, ctx, speaker)
+             or _known_near(d, ctx, speaker) or (_known_of_state(d, ctx, speaker, event) if stands_for else None))
     if known:
         return known, ctx.known.statements[known]["speaker_id"]
     key = (speaker, event.event_id if event else "")
@@ -71,6 +73,29 @@ def _date_of(d: Draft, s: int, e: int, sentence: Span) -> DraftDate | None:
     return found[-1] if found else None
 
 
+SAME_WORDS = 90  # rapidfuzz partial_ratio from which two passages are taken to be the same words
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _known_words(ctx: Context, text: str) -> str | None:
+    """The one registry statement that another article quotes in the same words (conventions §6: the same words are
+    one statement, whoever an article credits them to). The words must carry two content words and twenty letters
+    ("constructive atmosphere", not "the two countries"); a passage that matches quotes of two statements decides
+    nothing."""
+    words = " ".join(_TOKEN.findall(text.lower()))
+    if not _distinctive(words):
+        return None
+    found = {sid for sid, quotes in ctx.known.quotes.items()
+             if any(fuzz.partial_ratio(words, " ".join(_TOKEN.findall(q.lower()))) >= SAME_WORDS
+                    for q in quotes if _distinctive(q.lower()))}
+    return found.pop() if len(found) == 1 else None
+
+
+def _distinctive(words: str) -> bool:
+    content = [w for w in _TOKEN.findall(words) if len(w) > 3]
+    return len(content) >= 2 and sum(map(len, content)) >= 20
+
+
 def _known(ctx: Context, speaker: str, event: DraftEvent | None, date: DraftDate | None) -> str | None:
     """A registry statement of the speaker about the quote's event, at a date that fits the sentence's."""
     for sid, row in ctx.known.statements.items():
@@ -94,7 +119,7 @@ NEAR_DAYS = 14  # a registry statement this many days before publication, or les
 
 def _known_near(d: Draft, ctx: Context, speaker: str) -> str | None:
     """The one registry statement of the speaker made in the days before the article's publication."""
-    pub = d.published.date
+    pub = d.published.reference
     if pub is None:
         return None
     found = [sid for sid, row in ctx.known.statements.items() if row["speaker_id"] == speaker and row.get("statement_date")

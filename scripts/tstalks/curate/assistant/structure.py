@@ -296,7 +296,8 @@ def subject(outside: str, verb_start: int) -> Span | None:
         elif last.group(0) in ("that", "who", "which"):
             return _before_relative(left, phrase, seg_s, last.start())
     chunk = left[start:seg_e]
-    chunk = re.sub(r"^(\s*)(?:yet|but|and|while|so)\s", lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), chunk)
+    chunk = re.sub(r"^(\s*)(?:yet|but|and|while|so|however|meanwhile)\s", lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))),
+                   chunk, flags=re.IGNORECASE)  # "But Damascus demands": the connector is no part of the name
     chunk = re.sub(r"\s(?:also|too|then|now)(\s*)$", lambda m: " " * len(m.group(0)), chunk)
     words = chunk.strip(" ,;:§\n")
     if not words or len(words.split()) > 12:
