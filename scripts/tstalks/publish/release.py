@@ -154,11 +154,8 @@ def _contents(root: Path, built: Build, ledger: bytes) -> dict[str, bytes]:
     """Every file of the bundle, by path inside it (before SHA256SUMS)."""
     files = {rel: raw for rel, raw in built.files.items()}
     for rel in built.skipped:  # not built here, but committed and shown by the README: ship the committed copy
-        folder = root / rel
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
-            files[path.relative_to(root).as_posix()] = path.read_bytes()
-    for path in sorted(p for p in (root / "schemas").rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        files[path.relative_to(root).as_posix()] = path.read_bytes()
+        files.update(_tree(root, rel))
+    files.update(_tree(root, "schemas"))
     for rel in REQUIRED:
         files[rel] = (root / rel).read_bytes()
     for path in sorted(p for p in (root / SEEDS).iterdir() if p.is_file() and not p.name.startswith(".")):
@@ -169,6 +166,13 @@ def _contents(root: Path, built: Build, ledger: bytes) -> dict[str, bytes]:
         "outlets": ", ".join(sorted({str(o) for o in built.tables["articles"].column("outlet").to_pylist()}))},
         f"{TEMPLATES}/seeds-README.md")
     return files
+
+
+def _tree(root: Path, rel: str) -> dict[str, bytes]:
+    """Every file under the folder `rel` of the checkout (none if it is not a folder), by its path."""
+    folder = root / rel
+    paths = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if folder.is_dir() else []
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in paths}
 
 
 def readme(root: Path, built: Build) -> bytes:
