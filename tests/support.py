@@ -39,6 +39,25 @@ def copy_release_checkout(into: Path) -> Path:
     return into
 
 
+def prepare_release(checkout: Path, version: str, date: str) -> Path:
+    """Make `checkout` ready to release `version` as docs/versioning.md says: the version in schemas/package.json
+    and CITATION.cff (with `date`), the [Unreleased] entries moved under `## [version] - date`, outputs rebuilt.
+    Raises when the build fails."""
+    package = checkout / "schemas" / "package.json"
+    package.write_text(re.sub(r'"version": "[^"]+"', f'"version": "{version}"', package.read_text("utf-8"), count=1),
+                       "utf-8")
+    cff = checkout / "CITATION.cff"
+    text = re.sub(r'^(\s*)version: "[^"]+"', rf'\g<1>version: "{version}"', cff.read_text("utf-8"), flags=re.MULTILINE)
+    cff.write_text(re.sub(r'^(\s*)date-released: "[^"]+"', rf'\g<1>date-released: "{date}"', text, flags=re.MULTILINE),
+                   "utf-8")
+    log = checkout / "CHANGELOG.md"
+    log.write_text(log.read_text("utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}] - {date}\n", 1),
+                   "utf-8")
+    result = run("build", "--root", str(checkout))
+    assert result.exit_code == 0, result.output
+    return checkout
+
+
 def snapshot(root: Path, parts: tuple[str, ...] = OUTPUT_PARTS) -> dict[str, bytes]:
     """Every output file's bytes (data/ and datapackage.json), to prove a failed build left them untouched."""
     files = {}

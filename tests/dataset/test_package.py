@@ -43,13 +43,25 @@ def test_every_resource_says_which_file_format_and_hash_it_has():
             file = path.parent / resource["path"]
             assert resource["format"] == file.suffix.lstrip(".")
             assert resource["hash"] == "sha256:" + sha256(file.read_bytes())
-            assert resource["type"] == "table" and resource["profile"] == "tabular-data-resource"
+            if resource["format"] == "sqlite":  # not a table: Data Package v2 has no `type` for it
+                assert "type" not in resource and "schema" not in resource
+                assert resource["bytes"] == file.stat().st_size
+            else:
+                assert resource["type"] == "table" and resource["profile"] == "tabular-data-resource"
 
 
 def test_csv_and_parquet_descriptors_describe_the_same_tables_with_the_same_schemas():
     csv = json.loads((ROOT / "datapackage.json").read_text("utf-8"))["resources"]
     parquet = json.loads(PARQUET.read_text("utf-8"))["resources"]
-    assert [(r["name"], r["schema"]) for r in csv] == [(r["name"], r["schema"]) for r in parquet]
+    tables = [r for r in csv if r["format"] != "sqlite"]
+    assert [(r["name"], r["schema"]) for r in tables] == [(r["name"], r["schema"]) for r in parquet]
+
+
+def test_the_csv_descriptor_lists_the_sqlite_file_once_beside_the_tables():
+    csv = json.loads((ROOT / "datapackage.json").read_text("utf-8"))["resources"]
+    parquet = json.loads(PARQUET.read_text("utf-8"))["resources"]
+    assert [r["path"] for r in csv if r["format"] == "sqlite"] == ["data/sqlite/turkey-syria-talks.sqlite"]
+    assert not [r for r in parquet if r["format"] == "sqlite"]
 
 
 def test_tstalks_validate_reports_the_committed_package_valid():
