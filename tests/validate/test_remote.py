@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from support import ROOT
+from support import ROOT, prepare_release
 from support import copy_release_checkout as copy_checkout
 from tstalks import build
 from tstalks.cli import main
@@ -98,7 +98,7 @@ def test_a_resource_path_leaving_the_package_is_refused(tmp_path):
 
 
 def test_the_release_bundle_validates_when_served_over_http(tmp_path):
-    checkout = copy_checkout(tmp_path / "checkout")
+    checkout = prepare_release(copy_checkout(tmp_path / "checkout"), "9.8.7", "2030-01-02")  # in the copy only
     made = release.release(Project(checkout), build.build(Project(checkout)))
     with zipfile.ZipFile(io.BytesIO(made.zip)) as archive:
         archive.extractall(tmp_path / "site")

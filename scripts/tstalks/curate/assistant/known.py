@@ -54,12 +54,17 @@ def known_from(resolution: Resolution, codings: Codings, leave_out: str | set[st
     statements = {r["statement_id"]: r for r in t["statements"] if not out or r["statement_id"] in quoted}
     outlets = {r["outlet"] for r in t["articles"] if r["article_id"] not in out}
     cow = {row["description"]: int(row["code"]) for row in codings.schemas.codelists.get("cow_state", [])}
+    return Known(participants, _spellings(aliases, participants), _events(t, others, out), statements, outlets, cow,
+                 _quotes(others(t["quotes"]), statements))
+
+
+def _quotes(rows: Rows, statements: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The words of each known statement's quotes in the other articles."""
     quotes: dict[str, tuple[str, ...]] = {}
-    for r in others(t["quotes"]):
+    for r in rows:
         if r["statement_id"] in statements:
             quotes[r["statement_id"]] = (*quotes.get(r["statement_id"], ()), r["quote_text"])
-    return Known(participants, _spellings(aliases, participants), _events(t, others, out), statements, outlets, cow,
-                 quotes)
+    return quotes
 
 
 def _spellings(aliases: Rows, participants: dict[str, dict[str, Any]]) -> dict[str, set[str]]:

@@ -29,11 +29,9 @@ def assign(d: Draft, ctx: Context, state: Attribution, speaker: str, s: int, e: 
     Syrian ministry's readout of it)."""
     event = _event_of(d, s, sentence)
     date = _date_of(d, s, e, sentence)
-    stands_for = is_medium(ctx.known.participants.get(speaker) or {}) or any(
-        m.participant_id == speaker and m.medium for m in d.mentions) or bool(
-        phrase and re.search(r"\b(?:side|delegation|party)$", phrase.words.strip(), re.I))
     known = (_known_words(ctx, d.text[s:e]) or _known(ctx, speaker, event, date) or _known_in_article(d, ctx, speaker)
-             or _known_near(d, ctx, speaker) or (_known_of_state(d, ctx, speaker, event) if stands_for else None))
+             or _known_near(d, ctx, speaker)
+             or (_known_of_state(d, ctx, speaker, event) if _stands_for_a_body(d, ctx, speaker, phrase) else None))
     if known:
         return known, ctx.known.statements[known]["speaker_id"]
     key = (speaker, event.event_id if event else "")
@@ -51,6 +49,13 @@ def assign(d: Draft, ctx: Context, state: Attribution, speaker: str, s: int, e: 
             " ".join(d.text[sentence[0]:sentence[1]].split())),
         event.event_id if event else None, spec, _topics(ctx, d.text[sentence[0]:sentence[1]]))
     return sid, speaker
+
+
+def _stands_for_a_body(d: Draft, ctx: Context, speaker: str, phrase: Phrase | None) -> bool:
+    """A medium, or "the Syrian side": words of a state's body, whichever body of the state the registries know."""
+    medium = is_medium(ctx.known.participants.get(speaker) or {}) or any(
+        m.participant_id == speaker and m.medium for m in d.mentions)
+    return medium or bool(phrase and re.search(r"\b(?:side|delegation|party)$", phrase.words.strip(), re.I))
 
 
 def _event_of(d: Draft, at: int, sentence: Span) -> DraftEvent | None:
