@@ -17,8 +17,6 @@ GAPS: dict[str, str] = {
                     "relations, troops sent in, a proposed leaders' meeting) are not drafted",
     "speaker": "a ministry's readout given to its minister when the sentence names both; accounts of a readout "
                "that name no source (\"the four ministers stressed\") given to a state",
-    "statement_date": "a remark dated by the words of its content, not by the words next to its reporting verb",
-    "via": "a pronoun (\"it said\") after an agency's report of a ministry's words does not carry the agency",
 }
 
 

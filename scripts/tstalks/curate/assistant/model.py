@@ -180,6 +180,8 @@ class Attribution:
     org: str | None = None
     proposed: dict[str, str] = field(default_factory=dict)  # name -> proposed participant id
     statements: dict[tuple[str, str], str] = field(default_factory=dict)  # (speaker, "") -> proposed statement id
+    via: str | None = None  # the medium that relayed the last quote
+    via_speaker: str | None = None  # whose words it relayed
 
 
 # What the registries already know

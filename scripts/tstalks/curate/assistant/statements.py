@@ -3,6 +3,7 @@ fits, or else a statement proposed for the registry, with its speaker, event, ki
 in the quote's words and its topics. Quotes of one speaker about one event in one article share a statement."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any
@@ -34,13 +35,13 @@ def assign(d: Draft, ctx: Context, state: Attribution, speaker: str, s: int, e: 
              or (_known_of_state(d, ctx, speaker, event) if _stands_for_a_body(d, ctx, speaker, phrase) else None))
     if known:
         return known, ctx.known.statements[known]["speaker_id"]
-    key = (speaker, event.event_id if event else "")
-    if key in state.statements:
-        return state.statements[key], speaker
+    same = _same_occasion(d, state, speaker, date)
+    if same:
+        return same, speaker
     kind = _kind(d, ctx, speaker, sentence, phrase)
     spec, why = _date_spec(d, event, date, kind)
     sid = _unique(_proposed_id(d, speaker, kind, event, date, ctx), set(ctx.known.statements) | set(d.statements))
-    state.statements[key] = sid
+    state.statements[(speaker, date.value.isoformat() if date and date.value else "")] = sid
     words = " ".join(d.text[s:e].split())
     d.statements[sid] = ProposedStatement(
         sid, speaker, kind, _summary(d, ctx, speaker, words), Mark(
@@ -56,6 +57,27 @@ def _stands_for_a_body(d: Draft, ctx: Context, speaker: str, phrase: Phrase | No
     medium = is_medium(ctx.known.participants.get(speaker) or {}) or any(
         m.participant_id == speaker and m.medium for m in d.mentions)
     return medium or bool(phrase and re.search(r"\b(?:side|delegation|party)$", phrase.words.strip(), re.I))
+
+
+def _same_occasion(d: Draft, state: Attribution, speaker: str, date: DraftDate | None) -> str | None:
+    """The statement already proposed for the speaker's words in this article: one communicative act, whatever
+    events its words touch (conventions §6), unless the text dates the two passages apart. An undated passage goes
+    with the speaker's last statement; an undated statement takes the date of a later passage that has one."""
+    when = date.value.isoformat() if date and date.value else ""
+    if (speaker, when) in state.statements:
+        return state.statements[(speaker, when)]
+    mine = [sid for (who, _), sid in state.statements.items() if who == speaker]
+    if not when and mine:
+        return mine[-1]
+    undated = state.statements.get((speaker, ""))
+    if undated is None:
+        return None
+    if when:  # the first passages gave no date; this one does: the statement is dated by it
+        proposed = d.statements[undated]
+        if proposed.date is None or proposed.date.get("from_event"):
+            d.statements[undated] = dataclasses.replace(proposed, date=datescan.spec(d, date)) if date else proposed
+        state.statements[(speaker, when)] = undated
+    return undated
 
 
 def _event_of(d: Draft, at: int, sentence: Span) -> DraftEvent | None:
@@ -201,9 +223,7 @@ def _date_spec(d: Draft, event: DraftEvent | None, date: DraftDate | None, kind:
         return {"from_event": True}, "dated by its event (a readout made at it)"
     if date is not None:
         return datescan.spec(d, date), f"dated by '{' '.join(date.text.split())}'"
-    if event is not None:
-        return {"from_event": True}, "dated by its event (the sentence gives no date of its own)"
-    return None, "undated (the text gives no date for it)"
+    return None, "undated (the text gives no date for it; only a readout made at its event is dated by the event)"
 
 
 def _proposed_id(d: Draft, speaker: str, kind: str, event: DraftEvent | None, date: DraftDate | None, ctx: Context) -> str:

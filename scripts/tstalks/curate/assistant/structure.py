@@ -174,17 +174,26 @@ class Grammar:
         for m in self.head.finditer(masked):
             who = subject(masked, m.start())
             if m.group("verb").lower() in ("noting", "saying"):
-                # ", saying ..." reports the main clause's subject.
-                main = re.match(r"\s*(?P<who>(?:[Tt]he\s+)?(?:[A-Z][\w’'-]*\s+)*[A-Z][\w’'-]*)", masked[start:])
-                who = (start + main.start("who"), start + main.end("who")) if main else None
+                who = self._main_subject(masked, start, m.start())
             if who and self.carried_subject(masked[who[0]:who[1]]):
                 return Structure("group", None, (who[0], _head_end(masked, m.end())))
             if not who or not self.speaker_like(masked[who[0]:who[1]]):
                 continue
+            if re.match(r"tol[dl]", m.group("verb"), re.I) and not _THAT.match(masked[m.end():]):
+                continue  # "he told a joint news conference": the words after "told" are whom he told
             content = _head_content(masked, m.end())
             if content:
                 return Structure("head", who, content)
         return None
+
+    def _main_subject(self, masked: str, start: int, participle: int) -> Span | None:
+        """Who ", saying ..." reports: the main clause's subject, or, after a quotation ('"...," Mr X told A,
+        saying ...'), the subject of the verb before the participle."""
+        main = re.match(r"\s*(?P<who>(?:[Tt]he\s+)?(?:[A-Z][\w’'-]*\s+)*[A-Z][\w’'-]*)", masked[start:])
+        if main:
+            return start + main.start("who"), start + main.end("who")
+        before = [v for v in self.lexicon.speech.finditer(masked, start, participle)]
+        return subject(masked, before[-1].start()) if before else None
 
     def _stance(self, masked: str, start: int) -> Structure | None:
         """A stance verb: 'Ankara blamed ...', 'the SDF denied ...', '..., accusing ...'."""
