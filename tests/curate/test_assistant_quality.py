@@ -11,8 +11,6 @@ from tstalks.curate import evaluation
 
 # measure -> why it falls short (see "What the drafts got wrong" in docs/assistant.md)
 GAPS: dict[str, str] = {
-    "event_precision": "background events (a war, an attack) proposed as new events that the codings do not code "
-                       "as reported events",
     "event_recall": "events a sentence names without a date or a meeting word (the civil war, the rupture of "
                     "relations, troops sent in, a proposed leaders' meeting) are not drafted",
     "speaker": "a ministry's readout given to its minister when the sentence names both; accounts of a readout "

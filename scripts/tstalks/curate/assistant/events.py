@@ -259,7 +259,7 @@ def _context_fit(ev: KnownEvent, found: list[DraftDate]) -> tuple[float, list[st
     return (1.0, [f"the date before, '{d.text}', fits {ev.date}"]) if d else (0.0, [])
 
 
-_ANAPHORA = re.compile(r"the\s+(?:meeting|talks|gathering|session)", re.I)
+_ANAPHORA = re.compile(r"\bthe\s+(?:meeting|talks|gathering|session)\b", re.I)
 
 
 def _fits(d: DraftDate, ev: KnownEvent) -> bool:
