@@ -69,8 +69,10 @@ date_as_known <- function(date, precision) {
 load_package <- function(descriptor = "datapackage.json") {
   package <- fromJSON(descriptor, simplifyVector = FALSE)
   base <- dirname(descriptor)
-  tables <- lapply(package$resources, load_resource, base = base)
-  names(tables) <- vapply(package$resources, function(r) r$name, "")
+  # The tables only: the descriptor also lists the SQLite file, a resource without a Table Schema.
+  resources <- Filter(function(r) !is.null(r$schema), package$resources)
+  tables <- lapply(resources, load_resource, base = base)
+  names(tables) <- vapply(resources, function(r) r$name, "")
   problems <- Filter(function(t) nrow(problems(t)) > 0, tables)
   if (length(problems) > 0) {
     stop("could not read every cell as its schema type in: ", paste(names(problems), collapse = ", "))

@@ -169,7 +169,7 @@ def the_parquet_descriptor_named(folder: Path) -> tuple[str, list[str]]:
 
 def another_descriptor_name(folder: Path) -> tuple[str, list[str]]:
     shutil.copy(folder / "datapackage.json", folder / "mine.json")
-    return "mine.json", ["ok   descriptor mine.json: 11 resources",
+    return "mine.json", ["ok   descriptor mine.json: 12 resources (11 tables; sqlite, without a Table Schema)",
                          "skip CSV and Parquet hold identical rows and types: only mine.json given: no other format to "
                          "compare it with", "valid"]
 
@@ -179,8 +179,8 @@ def a_zip_of_the_package(folder: Path) -> tuple[str, list[str]]:
         for path in sorted(p for part in ("datapackage.json", "data") for p in [folder / part, *(folder / part).rglob("*")]
                            if p.is_file()):
             z.write(path, f"turkey-syria-talks/{path.relative_to(folder).as_posix()}")
-    return "package.zip", ["ok   descriptor datapackage.json: 11 resources",
-                           "skip spans equal their seed text: no seeds/articles/ beside this package", "valid"]
+    return "package.zip", ["ok   descriptor datapackage.json: 12 resources (11 tables; sqlite, without a Table "
+                           "Schema)", "skip spans equal their seed text: no seeds/articles/ beside this package", "valid"]
 
 
 def a_zip_climbing_out(folder: Path) -> tuple[str, list[str]]:

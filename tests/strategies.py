@@ -201,8 +201,9 @@ def _latest_weekday(pub: dt.date, weekday: int) -> dt.date:
 
 
 @st.composite
-def date_choices(draw: st.DrawFn, pub: Publication | None, not_after: bool) -> DateChoice:
-    """A date: inferred, or an expression resolvable against `pub`. `not_after`: never after publication."""
+def date_choices(draw: st.DrawFn, pub: Publication | None, not_after: bool, ahead: bool = False) -> DateChoice:
+    """A date: inferred, or an expression resolvable against `pub`. `not_after`: never after publication.
+    `ahead`: it dates a planned or proposed event, so a bare weekday or month is the next one, not the last."""
     kinds = ["inferred"]
     if pub is not None:
         kinds.append("explicit")
@@ -243,11 +244,17 @@ def date_choices(draw: st.DrawFn, pub: Publication | None, not_after: bool) -> D
     if kind == "weekday":
         wd = draw(st.integers(0, 6))
         text = draw(st.sampled_from(["on {W}", "{W}", "last {W}", "on {W}'s"])).format(W=WEEKDAY_NAMES[wd])
+        if ahead and not text.startswith("last"):
+            following = p + dt.timedelta(days=next(n for n in range(1, 8) if (p.weekday() + n) % 7 == wd))
+            return DateChoice({"expression": text}, following, "day", text, "weekday_ahead")
         return DateChoice({"expression": text}, _latest_weekday(p, wd), "day", text, "weekday")
     if kind == "named_month":
         m = draw(st.integers(1, 12))
-        year = p.year if m <= p.month else p.year - 1
         text = draw(st.sampled_from(["In {M}", "in early {M}", "{M}", "late {M}"])).format(M=MONTH_NAMES[m - 1])
+        if ahead:  # the first such month from the publication's on
+            year = p.year if m >= p.month else p.year + 1
+            return DateChoice({"expression": text}, dt.date(year, m, 1), "month", text, "named_month_ahead")
+        year = p.year if m <= p.month else p.year - 1
         return DateChoice({"expression": text}, dt.date(year, m, 1), "month", text, "named_month")
     if kind == "this_month":
         return DateChoice({"expression": "earlier this month"}, p.replace(day=1), "month", "earlier this month", "this_month")
@@ -457,7 +464,8 @@ def curations(draw: st.DrawFn, max_articles: int = 3) -> Curation:
         eid = f"e{i}-{draw(st.sampled_from(['talks', 'meeting', 'x']))}"
         mentioned = draw(subset)
         dating = by_id[draw(st.sampled_from(mentioned))]
-        dated = date_choices(dating.publication, not_after=False)
+        status = draw(st.sampled_from(codes("event_status")))
+        dated = date_choices(dating.publication, not_after=False, ahead=status in ("planned", "proposed"))
         # The first event is always dated by words of an article, so some article is always referenced.
         choice = draw(dated.filter(lambda c: c.expression is not None) if i == 0 else st.none() | dated)
         if choice is not None:
@@ -465,11 +473,8 @@ def curations(draw: st.DrawFn, max_articles: int = 3) -> Curation:
         after = choice is not None and choice.date is not None and choice.expression is not None \
             and dating.publication.date is not None \
             and choice.date > period_end(dating.publication.date, dating.publication.precision)
-        # A planned or proposed event's weekday or named month is the next one, not the last (the *_ahead rules):
-        # the generator's record holds the last one, so such an event has another status.
-        looks_back = choice is not None and choice.resolution in ("weekday", "named_month", "month_day")
-        status = draw(st.sampled_from(["planned", "proposed"] if after else [
-            s for s in codes("event_status") if not (looks_back and s in ("planned", "proposed"))]))
+        if after and status not in ("planned", "proposed"):  # only an explicit date can be: ahead changes nothing
+            status = draw(st.sampled_from(["planned", "proposed"]))
         e: dict[str, Any] = {"id": eid, "type": draw(st.sampled_from(codes("event_type"))), "title": draw(free_text),
                              "status": status}
         if choice is not None:

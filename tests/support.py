@@ -1,6 +1,7 @@
 """What the tests share: the checkout, throwaway copies of it, and the one way to assert a refusal."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -9,7 +10,9 @@ from click.testing import CliRunner, Result
 
 from tstalks.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+# The checkout the specification is run on: this one, or (TSTALKS_SPEC_ROOT) a copy that tests/curate/test_growth.py
+# has grown by one article, to show the specification holds as the corpus grows.
+ROOT = Path(os.environ.get("TSTALKS_SPEC_ROOT") or Path(__file__).resolve().parents[1])
 PARTS = ("schemas", "seeds", "data", "docs", "datapackage.json")
 OUTPUT_PARTS = ("datapackage.json", "data")
 
@@ -34,6 +37,25 @@ def copy_release_checkout(into: Path) -> Path:
         (into / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, into / rel)
     return into
+
+
+def prepare_release(checkout: Path, version: str, date: str) -> Path:
+    """Make `checkout` ready to release `version` as docs/versioning.md says: the version in schemas/package.json
+    and CITATION.cff (with `date`), the [Unreleased] entries moved under `## [version] - date`, outputs rebuilt.
+    Raises when the build fails."""
+    package = checkout / "schemas" / "package.json"
+    package.write_text(re.sub(r'"version": "[^"]+"', f'"version": "{version}"', package.read_text("utf-8"), count=1),
+                       "utf-8")
+    cff = checkout / "CITATION.cff"
+    text = re.sub(r'^(\s*)version: "[^"]+"', rf'\g<1>version: "{version}"', cff.read_text("utf-8"), flags=re.MULTILINE)
+    cff.write_text(re.sub(r'^(\s*)date-released: "[^"]+"', rf'\g<1>date-released: "{date}"', text, flags=re.MULTILINE),
+                   "utf-8")
+    log = checkout / "CHANGELOG.md"
+    log.write_text(log.read_text("utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}] - {date}\n", 1),
+                   "utf-8")
+    result = run("build", "--root", str(checkout))
+    assert result.exit_code == 0, result.output
+    return checkout
 
 
 def snapshot(root: Path, parts: tuple[str, ...] = OUTPUT_PARTS) -> dict[str, bytes]:
@@ -77,3 +99,21 @@ def assert_refused(root: Path, file: str | None, *mentions: str, line: bool = Tr
     if line:
         assert any(re.match(r"\S+:\d+: ", head) for head in saying), f"no line number for {file}:\n{output}"
     return output
+
+
+def delete_draft_marks(path: Path) -> None:
+    """What a curator who accepts a draft as it stands does: delete every `draft:` key with the lines under it, and
+    the header comment, and touch nothing else."""
+    out: list[str] = []
+    under: int | None = None  # indentation of the draft key being deleted
+    for line in path.read_text("utf-8").splitlines(keepends=True):
+        indent = len(line) - len(line.lstrip())
+        if under is not None and (not line.strip() or indent > under):
+            continue
+        under = None
+        m = re.match(r"^(\s*)draft:", line)
+        if m:
+            under = len(m.group(1))
+        elif not (line.startswith("#") and not out):
+            out.append(line)
+    path.write_text("".join(out), encoding="utf-8")

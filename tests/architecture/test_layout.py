@@ -157,7 +157,8 @@ def test_a_column_without_a_source_is_refused_by_the_build(tmp_path: Path):
 
 
 def test_every_registry_has_a_coding_file_schema_and_a_table():
-    kinds = {p.name.removesuffix(".schema.json") for p in (ROOT / "schemas" / "codings").glob("*.schema.json")} - {"common", "article"}
+    kinds = {p.name.removesuffix(".schema.json") for p in (ROOT / "schemas" / "codings").glob("*.schema.json")}
+    kinds -= {"common", "article", "capture"}
     assert set(SCHEMAS.registries) == kinds
 
 
@@ -178,7 +179,17 @@ def test_every_code_named_in_python_is_in_its_codelist(vocabulary: type):
     assert not missing, f"codes not in schemas/codelists/{vocabulary.CODELIST}.csv: {missing}"
 
 
-def test_the_assistants_event_words_are_keyed_by_event_type_codes():
-    from tstalks.curate.assistant import lexicon
+def test_every_code_a_lexicon_is_keyed_by_is_in_its_codelist():
+    from tstalks.curate.lexicon import load_lexicon
 
-    assert set(lexicon.EVENT_WORDS) <= set(SCHEMAS.codes("event_type"))
+    lexicon = load_lexicon(ROOT / "schemas")
+    for words, codelist in ((lexicon.event_words, "event_type"), (lexicon.topic_words, "topic"),
+                            (lexicon.format_words, "event_format"), (lexicon.level_words, "event_level")):
+        assert set(words) <= set(SCHEMAS.codes(codelist)), codelist
+
+
+def test_every_module_is_on_the_map_in_scripts_readme():
+    """scripts/README.md names every module of the package, so the map cannot fall behind the code."""
+    mapped = (ROOT / "scripts" / "README.md").read_text("utf-8")
+    modules = [p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py") if p.name not in ("__init__.py", "__main__.py")]
+    assert [m for m in modules if f"`{m}`" not in mapped] == []

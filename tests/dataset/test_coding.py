@@ -1,5 +1,6 @@
 """The built tables hold the coding the issue asks for. Every expectation below was checked by hand against the
-seed texts, not copied from the program's output."""
+seed texts, not copied from the program's output. Where a test names articles, it names those checked by hand as
+"at least these"; the rule it states is computed from the tables, so it holds as the corpus grows."""
 from __future__ import annotations
 
 import calendar
@@ -9,6 +10,7 @@ import unicodedata
 from collections import defaultdict
 
 import pytest
+import yaml
 
 from support import ROOT
 from tstalks.core import load_schemas
@@ -27,6 +29,16 @@ def sources(event_id: str) -> set[str]:
 
 def participants(event_id: str) -> set[str]:
     return {r["participant_id"] for r in table("event_participants") if r["event_id"] == event_id}
+
+
+def statement_events() -> dict[str, str]:
+    return {s["statement_id"]: s["event_id"] for s in table("statements") if s["event_id"]}
+
+
+def quoting_articles(event_id: str) -> set[str]:
+    """The articles that quote a statement about, or made at, the event."""
+    about = {sid for sid, eid in statement_events().items() if eid == event_id}
+    return {q["article_id"] for q in table("quotes") if q["statement_id"] in about}
 
 
 def speaker_of_quote(words: str, article_id: str) -> str:
@@ -50,12 +62,24 @@ def test_each_defence_ministers_meeting_is_a_single_event_row():
     assert sorted(meetings) == [("quadrilateral", "2023-04-25"), ("trilateral", "2022-12-01")]
 
 
-def test_the_december_meeting_has_every_reporting_article_as_a_source():
-    assert sources(DEC) == {"a001", "a002", "a003", "a004"}
+def test_every_article_quoting_a_statement_about_an_event_reports_that_event():
+    """An article that quotes a readout of a meeting (or any statement tied to an event) is among that event's
+    sources: its mention of the event is coded, not only the quote."""
+    missing = {(eid, aid) for eid in set(statement_events().values()) for aid in quoting_articles(eid) - sources(eid)}
+    assert missing == set()
 
 
-def test_the_april_meeting_has_every_reporting_article_as_a_source():
-    assert sources(APR) == {"a000", "a001", "a004"}
+@pytest.mark.parametrize("event_id, reporting", [
+    # checked by hand: a001 "In December", a002 "on Wednesday", a003, a004 "late December 2022",
+    # a005 "held talks in Moscow in December", a006 "hosting talks between their defense ministers in December"
+    (DEC, {"a001", "a002", "a003", "a004", "a005", "a006"}),
+    # checked by hand: a000, a001, a004 "on Tuesday", a007 "last month", a008, a009 "on Tuesday"
+    (APR, {"a000", "a001", "a004", "a007", "a008", "a009"}),
+])
+def test_each_defence_ministers_meeting_has_every_reporting_article_as_a_source(event_id: str, reporting: set[str]):
+    """Every article that reports the meeting is among its sources, whether it quotes a readout of it or only
+    mentions it (one real-world meeting is one row, whatever the outlet calls it)."""
+    assert reporting | quoting_articles(event_id) <= sources(event_id)
 
 
 def test_the_december_meeting_is_dated_to_the_month_only():
@@ -101,7 +125,8 @@ def _last_day(date: str, precision: str) -> str:
 
 
 @pytest.mark.parametrize("name, column", [("events", "start_date"), ("events", "end_date"),
-                                          ("statements", "statement_date"), ("articles", "published_date")])
+                                          ("statements", "statement_date"), ("articles", "published_date"),
+                                          ("articles", "captured_date")])
 def test_every_date_has_bounds_inside_its_period_and_a_day_has_itself(name: str, column: str):
     for r in table(name):
         date, precision, low, high = (r[column + k] for k in ("", "_precision", "_earliest", "_latest"))
@@ -163,24 +188,49 @@ def test_each_readout_quote_is_linked_to_its_speaker(article_id: str, words: str
 @pytest.mark.parametrize("words, articles", [
     ("ways to resolve the Syrian crisis", {"a002", "a003"}),
     ("noted the constructive nature of the dialog", {"a002", "a003"}),
-    ("practical steps", {"a000", "a001"}),
+    ("practical steps", {"a000", "a001", "a008", "a009"}),
     ('was held in a "constructive atmosphere', {"a002", "a003"}),
     ("respect for Syria's territorial integrity", {"a000", "a004"}),
+    ('the "constructive atmosphere', {"a000", "a009"}),
+    ("to ensure and maintain stability in Syria and the region as a whole", {"a001", "a009"}),
+    ('"quartet meeting of the defense ministers', {"a000", "a009"}),
 ])
 def test_one_readout_reported_by_several_outlets_is_one_statement(words: str, articles: set[str]):
+    """Every quote holding the same words of a readout, in whichever article, attests one statement; the articles
+    found by hand to hold them are among those quoting them."""
     found = statements_of_quotes(words)
-    assert set(found) == articles
+    assert articles <= set(found)
     assert len(set(found.values())) == 1
 
 
-def test_the_april_turkish_readout_is_one_statement_across_three_articles():
-    assert {q["article_id"] for q in table("quotes") if q["statement_id"] == "turkish-readout-2023-04"} == {"a000", "a001", "a004"}
+@pytest.mark.parametrize("speaker, articles", [
+    ("russian-defence-ministry", {"a000", "a001", "a007", "a008", "a009"}),
+    ("turkish-defence-ministry", {"a000", "a001", "a004", "a009"}),
+    ("syrian-defence-ministry", {"a000", "a004", "a008", "a009"}),
+])
+def test_each_ministrys_readout_of_the_april_meeting_is_one_statement_across_articles(speaker: str, articles: set[str]):
+    """A ministry's readout of the April meeting is one statement, however many articles quote it (one row, not one
+    per outlet); the articles found by hand to quote it are among its quotes' articles."""
+    readouts = [s["statement_id"] for s in table("statements")
+                if s["speaker_id"] == speaker and s["event_id"] == APR and s["statement_kind"] == "readout"]
+    assert len(readouts) == 1
+    assert articles <= {q["article_id"] for q in table("quotes") if q["statement_id"] == readouts[0]}
 
 
 def test_relayed_quotes_name_their_intermediary():
+    """A quote's intermediary is an organization other than the statement's speaker, named in the quote's own
+    article (it has an alias there); the relays found by hand are all recorded."""
     via = {q["quote_id"]: q["intermediary_id"] for q in table("quotes") if q["intermediary_id"]}
-    assert via == {"a000-q05": "syrian-state-media", "a003-q01": "anadolu",
-                   "a004-q06": "sana", "a004-q07": "sana", "a004-q08": "sana"}
+    assert {"a000-q05": "syrian-state-media", "a003-q01": "anadolu", "a004-q06": "sana", "a004-q07": "sana",
+            "a004-q08": "sana", "a008-q01": "sana", "a008-q02": "sana", "a008-q03": "sana"}.items() <= via.items()
+    kinds = {p["participant_id"]: p["participant_kind"] for p in table("participants")}
+    speakers = {s["statement_id"]: s["speaker_id"] for s in table("statements")}
+    named = {(a["article_id"], a["participant_id"]) for a in table("participant_aliases")}
+    for q in table("quotes"):
+        if q["intermediary_id"]:
+            assert kinds[q["intermediary_id"]] == "organization", q["quote_id"]
+            assert q["intermediary_id"] != speakers[q["statement_id"]], q["quote_id"]
+            assert (q["article_id"], q["intermediary_id"]) in named, q["quote_id"]
 
 
 @pytest.mark.parametrize("name, column", [
@@ -247,27 +297,47 @@ def test_article_000_has_no_headline_coded_from_its_caption():
 
 @pytest.mark.parametrize("discrepancy_id, articles", [
     ("a000-source-url", {"a000", "a002"}),
-    ("civil-war-start-year", {"a000", "a001", "a003", "a004"}),
-    ("rupture-year", {"a000", "a003", "a004"}),
-    ("april-meeting-format", {"a000", "a001", "a004"}),
-    ("april-meeting-accounts", {"a000", "a004"}),
+    ("civil-war-start-year", {"a000", "a001", "a003", "a004", "a005", "a009"}),
+    ("rupture-year", {"a000", "a003", "a004", "a009"}),
+    ("april-meeting-format", {"a000", "a001", "a004", "a007", "a008", "a009"}),
+    ("april-meeting-accounts", {"a000", "a004", "a008", "a009"}),
     ("dec-readout-attribution", {"a002", "a003"}),
     ("dec-atmosphere-attribution", {"a002", "a003"}),
-    ("territorial-integrity-attribution", {"a000", "a001", "a004"}),
+    ("territorial-integrity-attribution", {"a000", "a001", "a004", "a009"}),
     ("civil-war-death-toll", {"a000", "a001"}),
     ("leaders-meeting-format", {"a002", "a003"}),
     ("foreign-ministers-proposal-format", {"a002", "a003"}),
-    ("syrian-readout-speaker", {"a000", "a004"}),
+    ("syrian-readout-speaker", {"a000", "a004", "a008", "a009"}),
+    ("cavusoglu-may-meeting-remark-date", {"a005", "a007"}),
+    ("four-party-continuation-attribution", {"a001", "a009"}),
+    ("april-readout-mehr-attribution", {"a001", "a007", "a008", "a009"}),
+    ("damascus-demands-accounts", {"a001", "a004", "a005", "a008"}),
+    ("april-atmosphere-attribution", {"a000", "a009"}),
 ])
 def test_each_discrepancy_names_its_articles(discrepancy_id: str, articles: set[str]):
+    """Each disagreement found by hand is a row whose values cite at least the articles that disagree."""
     found = defaultdict(set)
     for v in table("discrepancy_values"):
         found[v["discrepancy_id"]].add(v["article_id"])
-    assert found[discrepancy_id] == articles
+    assert articles <= found[discrepancy_id]
 
 
-def test_the_discrepancies_table_holds_exactly_the_disagreements_found():
-    assert len(table("discrepancies")) == 12
+def test_every_discrepancy_sets_at_least_two_values_side_by_side():
+    """A discrepancy compares: each has two or more values, from two or more articles unless one article contradicts
+    itself (then two values of that article)."""
+    values = defaultdict(list)
+    for v in table("discrepancy_values"):
+        values[v["discrepancy_id"]].append(v["article_id"])
+    assert {d["discrepancy_id"] for d in table("discrepancies")} == set(values)
+    assert all(len(found) >= 2 for found in values.values()), values
+
+
+def test_the_discrepancies_table_holds_exactly_the_disagreements_recorded():
+    """Every discrepancy of seeds/codings/discrepancies.yaml is a row, with every value it lists, and nothing else."""
+    recorded = yaml.safe_load((ROOT / "seeds" / "codings" / "discrepancies.yaml").read_text("utf-8"))["discrepancies"]
+    assert sorted(d["id"] for d in recorded) == sorted(d["discrepancy_id"] for d in table("discrepancies"))
+    assert sorted((d["id"], v["article"]) for d in recorded for v in d["values"]) == \
+        sorted((v["discrepancy_id"], v["article_id"]) for v in table("discrepancy_values"))
 
 
 def test_the_syrian_presidents_spellings_are_all_aliases():

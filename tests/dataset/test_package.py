@@ -43,13 +43,25 @@ def test_every_resource_says_which_file_format_and_hash_it_has():
             file = path.parent / resource["path"]
             assert resource["format"] == file.suffix.lstrip(".")
             assert resource["hash"] == "sha256:" + sha256(file.read_bytes())
-            assert resource["type"] == "table" and resource["profile"] == "tabular-data-resource"
+            if resource["format"] == "sqlite":  # not a table: Data Package v2 has no `type` for it
+                assert "type" not in resource and "schema" not in resource
+                assert resource["bytes"] == file.stat().st_size
+            else:
+                assert resource["type"] == "table" and resource["profile"] == "tabular-data-resource"
 
 
 def test_csv_and_parquet_descriptors_describe_the_same_tables_with_the_same_schemas():
     csv = json.loads((ROOT / "datapackage.json").read_text("utf-8"))["resources"]
     parquet = json.loads(PARQUET.read_text("utf-8"))["resources"]
-    assert [(r["name"], r["schema"]) for r in csv] == [(r["name"], r["schema"]) for r in parquet]
+    tables = [r for r in csv if r["format"] != "sqlite"]
+    assert [(r["name"], r["schema"]) for r in tables] == [(r["name"], r["schema"]) for r in parquet]
+
+
+def test_the_csv_descriptor_lists_the_sqlite_file_once_beside_the_tables():
+    csv = json.loads((ROOT / "datapackage.json").read_text("utf-8"))["resources"]
+    parquet = json.loads(PARQUET.read_text("utf-8"))["resources"]
+    assert [r["path"] for r in csv if r["format"] == "sqlite"] == ["data/sqlite/turkey-syria-talks.sqlite"]
+    assert not [r for r in parquet if r["format"] == "sqlite"]
 
 
 def test_tstalks_validate_reports_the_committed_package_valid():
@@ -89,16 +101,24 @@ def test_two_builds_of_the_same_inputs_are_byte_identical(tmp_path):
 
 
 def test_the_descriptors_list_each_article_as_a_source_until_the_corpus_is_large(tmp_path, monkeypatch):
+    """Up to MAX_SOURCES articles, `sources` has one entry per article, in article order, titled by its outlet and
+    carrying its URL where the articles table has one; past it, one entry pointing to the articles table."""
     from tstalks import build as pipeline
     from tstalks.build import describe
     from tstalks.core import Project
 
     root = copy_project(tmp_path)
     result = pipeline.build(Project(root))
-    outlets = len(set(result.tables["articles"]["outlet"].to_pylist()))
+    articles = sorted(result.tables["articles"].to_pylist(), key=lambda a: a["article_id"])
+    outlets = len({a["outlet"] for a in articles})
     built = json.loads(result.files["datapackage.json"])
-    assert len(built["sources"]) == 5 and all(s["title"] and s.get("path", "http").startswith("http") for s in built["sources"])
-    monkeypatch.setattr(describe, "MAX_SOURCES", 4)
+    if len(articles) <= describe.MAX_SOURCES:
+        assert len(built["sources"]) == len(articles)
+        for article, source in zip(articles, built["sources"], strict=True):
+            assert source["title"].startswith(f"{article['outlet']}: "), source
+            assert source.get("path") == article["url"], source
+            assert source.get("path", "http").startswith("http")
+    monkeypatch.setattr(describe, "MAX_SOURCES", len(articles) - 1)
     built = json.loads(pipeline.build(Project(root)).files["datapackage.json"])
     assert [s["path"] for s in built["sources"]] == ["data/csv/articles.csv"]
-    assert built["sources"][0]["title"].startswith(f"5 news articles from {outlets} outlet(s)")
+    assert built["sources"][0]["title"].startswith(f"{len(articles)} news articles from {outlets} outlet(s)")

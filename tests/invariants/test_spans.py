@@ -1,5 +1,5 @@
-"""find_all (str.find on a folded text) finds exactly what the whitespace-tolerant regular expression finds, and
-the locator takes only spans that start and end on word boundaries."""
+"""find_all (str.find on a folded text) finds exactly what the whitespace-tolerant regular expression finds; a span is
+whole words unless one of its edges falls between two letters or digits, and the locator takes only whole-word spans."""
 from __future__ import annotations
 
 import unicodedata
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tstalks.core.spans import Span, SpanError, find_all, find_all_by_regex, locate
+from tstalks.core.spans import Span, SpanError, find_all, find_all_by_regex, is_whole_words, locate, words_around
 
 _ALPHABET = st.sampled_from(list("ab '\u2019\"\u201c\u201d\n\t") + ["\u00a0"])
 
@@ -72,3 +72,22 @@ def test_words_found_only_inside_longer_words_are_refused_naming_the_words():
 
 def test_a_word_with_an_accent_is_not_cut_before_its_combining_mark():
     assert find_all("cafe\u0301 cafe", "cafe", whole_words=True) == [Span(6, 10)]
+
+
+@pytest.mark.parametrize("text, words, whole", [
+    ("in Syria’s north", "Syria", True),          # an apostrophe ends the word
+    ("the Syrian side", "Syria", False),           # the name's letters run on into a longer word
+    ("Turkish-Syrian relations", "Syrian", True),  # a hyphen joins two words
+    ("Erdogan's", "Erdogan", True),
+    ("Moscow", "Moscow", True),                    # the edges of the text are word edges
+    ("xMoscow", "Moscow", False),
+    ('"practical steps', "practical steps", True),
+])
+def test_a_span_is_whole_words_unless_an_edge_falls_between_two_letters(text: str, words: str, whole: bool) -> None:
+    assert is_whole_words(text, find_all(text, words)[0]) is whole
+
+
+def test_the_words_around_a_cut_span_are_the_whole_words_it_cuts() -> None:
+    text = "Russian and Iranian foreign ministers"
+    assert words_around(text, find_all(text, "Iran")[0]) == "Iranian"
+    assert words_around(text, find_all(text, "ssian and Ir")[0]) == "Russian and Iranian"

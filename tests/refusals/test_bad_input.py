@@ -67,3 +67,15 @@ def test_a_whole_number_written_as_a_float_is_refused_as_not_an_integer(project)
     text = registry.read_text("utf-8")
     registry.write_text(text.replace("cow_code: 365\n", "cow_code: 365.0\n", 1), "utf-8")
     assert_refused(project, "seeds/codings/participants.yaml", "/cow_code: 365.0 is not of type 'integer'")
+
+
+def test_a_spelling_found_only_inside_longer_words_is_refused_naming_the_word(project):
+    """a008 names Iran only in the adjective ("Russian, Iranian, Syrian, and Turkish"): "Iran" is not a spelling of
+    the state there, though the letters occur."""
+    coding = project / "seeds/codings/articles/a008.yaml"
+    text = coding.read_text("utf-8")
+    assert "\n  iran:" not in text
+    coding.write_text(text.replace("\naliases:\n", "\naliases:\n  iran: [Iran]\n", 1), "utf-8")
+    assert_refused(project, "seeds/codings/articles/a008.yaml",
+                   "iran: the spelling 'Iran' appears in the body of 008_dd4ee5cabd73d7c9.txt only inside longer words "
+                   "(first in 'Iranian')", "write the whole word, or remove the spelling")

@@ -132,9 +132,12 @@ def test_a_registry_that_links_out_of_the_project_is_refused_unread(project):
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_a_fifo_among_the_codings_is_refused_without_waiting_on_it(project):
-    os.mkfifo(project / "seeds/codings/articles/a009.yaml")
-    refused(project, "seeds/codings/articles/a009.yaml",
-            "seeds/codings/articles/a009.yaml: is not a regular file; it is not read\n"
+    """A FIFO under the first coding name no article uses yet, beside the real codings: refused, never opened."""
+    codings = project / "seeds/codings/articles"
+    name = next(f"a{n:03d}.yaml" for n in range(1000) if not (codings / f"a{n:03d}.yaml").exists())
+    os.mkfifo(codings / name)
+    refused(project, f"seeds/codings/articles/{name}",
+            f"seeds/codings/articles/{name}: is not a regular file; it is not read\n"
             "    fix: replace it with the file itself", line=False)
 
 

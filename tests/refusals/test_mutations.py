@@ -10,9 +10,9 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -407,7 +407,7 @@ def test_a_coding_file_using_yaml_tags_is_caught(curation, which, tagged):
     rel = coding_file(curation, which)
     with published_project(curation) as root:
         path = root / rel
-        path.write_bytes(path.read_bytes() + f"extra: {tagged}\n".encode("utf-8"))
+        path.write_bytes(path.read_bytes() + f"extra: {tagged}\n".encode())
         assert_refused(root, rel, "uses the YAML tag")
 
 
@@ -448,14 +448,14 @@ SCHEMAS = load_schemas(ROOT / "schemas").codings
 @settings(max_examples=max(10, settings.default.max_examples))
 @given(st.binary(max_size=400))
 def test_arbitrary_bytes_never_crash_the_yaml_reader(raw):
-    data, lines, problems = parse_yaml(raw, "f.yaml")  # returns problems, never raises
+    _, _, problems = parse_yaml(raw, "f.yaml")  # returns problems, never raises
     assert all(p.file == "f.yaml" and p.message and p.fix for p in problems)
 
 
 @settings(max_examples=max(10, settings.default.max_examples))
 @given(st.text(alphabet=":-[]{}&*!|>'\"#%@`,?\n\t abc1", max_size=200))
 def test_arbitrary_yaml_like_text_never_crashes_the_yaml_reader(text):
-    data, lines, problems = parse_yaml(text.encode("utf-8"), "f.yaml")
+    _, _, problems = parse_yaml(text.encode(), "f.yaml")
     assert all(p.file == "f.yaml" and p.message and p.fix for p in problems)
 
 

@@ -46,7 +46,8 @@ package <- read_package(args[[1]])
 column <- function(col) list(
   class = class(col)[[1]], typeof = typeof(col), levels = levels(col),
   values = if (inherits(col, "Date")) format(col, "%Y-%m-%d") else if (is.factor(col)) as.character(col) else col)
-report <- lapply(setNames(nm = resources(package)), function(name) {
+tables <- Filter(function(r) !is.null(r$schema), package$resources)  # not the SQLite file, which has no Table Schema
+report <- lapply(setNames(nm = vapply(tables, function(r) r$name, "")), function(name) {
   warnings <- character()
   table <- withCallingHandlers(read_resource(package, name), warning = function(w) {
     warnings <<- c(warnings, conditionMessage(w)); invokeRestart("muffleWarning")})
@@ -145,7 +146,7 @@ def cell_problems(descriptor: Path, resource: dict, table: dict) -> list[str]:
 
 
 DESCRIPTOR = ROOT / "datapackage.json"
-RESOURCES = json.loads(DESCRIPTOR.read_text("utf-8"))["resources"]
+RESOURCES = [r for r in json.loads(DESCRIPTOR.read_text("utf-8"))["resources"] if "schema" in r]  # the tables
 NAMES = [r["name"] for r in RESOURCES]
 
 

@@ -1,28 +1,37 @@
-"""`tstalks release`: a deterministic zip that validates wherever it is unpacked; identifiers only grow."""
+"""`tstalks release`: a deterministic zip that stands alone (its own README, no dead link, the seeds with their
+licence note) and validates completely wherever it is unpacked; identifiers only grow."""
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import shutil
 import subprocess
+import sys
+import urllib.parse
 import zipfile
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from support import ROOT
+from support import ROOT, prepare_release
 from support import copy_release_checkout as copy_checkout
 from tstalks import build
 from tstalks.core import Failed, Project
 from tstalks.publish import release
 from tstalks.validate import validate_package
 
+VERSION, DATE = "9.8.7", "2030-01-02"  # a release made in the copy only, as docs/versioning.md says
+FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
 
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory) -> Path:
-    return copy_checkout(tmp_path_factory.mktemp("checkout"))
+    return prepare_release(copy_checkout(tmp_path_factory.mktemp("checkout")), VERSION, DATE)
 
 
 @pytest.fixture(scope="module")
@@ -49,16 +58,84 @@ def test_the_zip_holds_one_folder_named_for_the_version_with_sorted_entries_and_
     names = [i.filename for i in infos]
     assert names == sorted(names)
     assert all(n.startswith(f"{made.name}/") for n in names)
-    assert made.name == "turkey-syria-talks-" + build.build(Project(ROOT)).schemas.package["version"]
+    assert made.name == f"turkey-syria-talks-{VERSION}"
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
 
 
 def test_the_zip_holds_descriptors_data_schemas_docs_and_the_release_files(unpacked):
     for rel in ("datapackage.json", "data/parquet/datapackage.json", "data/csv/events.csv", "data/parquet/events.parquet",
                 "schemas/package.json", "schemas/tables/events.json", "schemas/codelists/topic.csv", "docs/codebook.md",
-                "README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", "SHA256SUMS", release.LEDGER):
+                "data/sqlite/turkey-syria-talks.sqlite", "README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md",
+                "SHA256SUMS", release.LEDGER, "seeds/README.md", "scripts/load_package.R"):
         assert (unpacked / rel).is_file(), rel
-    assert not (unpacked / "seeds").exists(), "the seed texts are their publishers' copyright: not redistributed"
+    seeds = sorted(p.name for p in (ROOT / "seeds" / "articles").iterdir() if p.is_file())
+    assert sorted(p.name for p in (unpacked / "seeds" / "articles").iterdir()) == seeds
+    for name in seeds:  # byte for byte: the span check compares them with the tables
+        assert (unpacked / "seeds" / "articles" / name).read_bytes() == (ROOT / "seeds" / "articles" / name).read_bytes()
+
+
+def test_the_seeds_come_with_the_note_that_they_remain_their_publishers_copyright(unpacked):
+    note = (unpacked / "seeds" / "README.md").read_text("utf-8")
+    assert "not** licensed" in note and "copyright of their publishers" in note and "verified" in note
+    for outlet in set(pq.read_table(unpacked / "data/parquet/articles.parquet").column("outlet").to_pylist()):
+        assert outlet in note, f"the note does not name the publisher {outlet}"
+
+
+def markdown_files(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.md"))
+
+
+def test_no_relative_link_in_the_zip_is_dead(unpacked):
+    """Every relative link of every Markdown file of the unzipped release leads to a file or folder inside it."""
+    dead = []
+    for md in markdown_files(unpacked):
+        for target in LINK.findall(md.read_text("utf-8")):
+            if urllib.parse.urlparse(target).scheme or target.startswith("#"):
+                continue
+            path = (md.parent / urllib.parse.unquote(target.split("#", 1)[0])).resolve()
+            if not path.is_relative_to(unpacked.resolve()) or not path.exists():
+                dead.append(f"{md.relative_to(unpacked)} -> {target}")
+    assert not dead, dead
+    assert len(markdown_files(unpacked)) >= 5
+
+
+def test_the_zips_readme_is_written_for_the_downloaded_data(unpacked, checkout):
+    text = (unpacked / "README.md").read_text("utf-8")
+    assert "{{" not in text and f"Version {VERSION}, released {DATE}" in text
+    assert f"(Version {VERSION}) [Data set]" in text
+    assert "pip install -e" not in text and "pyproject" not in text, "a command of the repository, not of the release"
+    for name in build.build(Project(checkout)).schemas.tables:
+        assert f"| `{name}` |" in text, f"the README's table list lacks {name}"
+    for words in ("frictionless validate datapackage.json", "frictionless validate data/parquet/datapackage.json",
+                  "pip install turkey-syria-talks", "tstalks validate", "CC BY 4.0", "seeds/articles/"):
+        assert words in text, words
+
+
+def snippets(folder: Path, language: str) -> list[str]:
+    return [body for info, body in FENCE.findall((folder / "README.md").read_text("utf-8")) if info.split() == [language, "run"]]
+
+
+def test_the_zips_python_snippets_run_in_the_unzipped_folder(unpacked):
+    bodies = snippets(unpacked, "python")
+    assert len(bodies) >= 4
+    for body in bodies:
+        done = subprocess.run([sys.executable, "-c", body], cwd=unpacked, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and done.stdout.strip(), f"{body}\n{done.stderr}"
+
+
+def test_the_zips_r_snippets_run_in_the_unzipped_folder(unpacked):
+    rscript = shutil.which("Rscript")
+    if not rscript:
+        pytest.skip("Rscript not installed (.ci/install-r installs it)")
+    bodies = snippets(unpacked, "r")
+    assert len(bodies) == 2
+    for body in bodies:
+        if "library(frictionless)" in body:
+            probe = subprocess.run([rscript, "-e", "library(frictionless)"], capture_output=True, text=True)
+            if probe.returncode:
+                pytest.skip("the R frictionless package is not installed (.ci/install-r installs it)")
+        done = subprocess.run([rscript, "-e", body], cwd=unpacked, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0 and "Date" in done.stdout, f"{body}\n{done.stdout}\n{done.stderr}"
 
 
 def test_sha256sums_lists_every_other_file_with_its_hash(unpacked):
@@ -78,11 +155,21 @@ def test_sha256sums_checks_with_coreutils(unpacked):
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_the_unpacked_release_validates_away_from_the_checkout(unpacked):
+def test_the_unpacked_release_validates_completely_away_from_the_checkout(unpacked):
     report = validate_package(unpacked)
     assert report.valid, report.failures()
-    # No seeds in the bundle, so the span check must say it skipped (and not that it passed).
-    assert ("skip", "spans equal their seed text", "no seeds/articles/ beside this package") in report.lines()
+    assert [line for line in report.lines() if line[0] != "ok"] == [], "no check may be skipped in the release"
+    assert ("ok", "spans equal their seed text", "all spans match") in report.lines()
+
+
+def test_the_release_command_line_validates_the_unzipped_folder(unpacked):
+    from click.testing import CliRunner
+
+    from tstalks.cli import main
+
+    result = CliRunner().invoke(main, ["validate", str(unpacked)])
+    assert result.exit_code == 0, result.output
+    assert "skip" not in result.output and result.output.rstrip().endswith("valid")
 
 
 def test_the_unpacked_release_passes_stock_frictionless(unpacked):
@@ -93,16 +180,21 @@ def test_the_unpacked_release_passes_stock_frictionless(unpacked):
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
 
 
-def test_release_refuses_outputs_that_differ_from_a_fresh_build(tmp_path):
-    checkout = copy_checkout(tmp_path)
+def ready(prepared: Path, tmp_path: Path) -> Path:
+    """A copy of the checkout made ready for release, to break one thing in."""
+    return Path(shutil.copytree(prepared, tmp_path / "ready"))
+
+
+def test_release_refuses_outputs_that_differ_from_a_fresh_build(tmp_path, checkout):
+    checkout = ready(checkout, tmp_path)
     (checkout / "data/csv/events.csv").write_text("event_id\n", "utf-8")
     with pytest.raises(Failed) as failed:
         release.release(Project(checkout), build.build(Project(checkout)))
     assert [p.file for p in failed.value.problems] == ["data/csv/events.csv"]
 
 
-def test_release_refuses_a_citation_of_another_version(tmp_path):
-    checkout = copy_checkout(tmp_path)
+def test_release_refuses_a_citation_of_another_version(tmp_path, checkout):
+    checkout = ready(checkout, tmp_path)
     cff = checkout / "CITATION.cff"
     cff.write_text(cff.read_text("utf-8").replace('version: "', 'version: "9', 1), "utf-8")
     with pytest.raises(Failed) as failed:
@@ -110,8 +202,8 @@ def test_release_refuses_a_citation_of_another_version(tmp_path):
     assert [(p.file, p.where) for p in failed.value.problems] == [("CITATION.cff", "version")]
 
 
-def test_release_refuses_without_a_changelog(tmp_path):
-    checkout = copy_checkout(tmp_path)
+def test_release_refuses_without_a_changelog(tmp_path, checkout):
+    checkout = ready(checkout, tmp_path)
     (checkout / "CHANGELOG.md").unlink()
     with pytest.raises(Failed) as failed:
         release.release(Project(checkout), build.build(Project(checkout)))
@@ -181,10 +273,10 @@ def test_the_release_command_writes_the_zip_and_the_ledger(tmp_path):
 
     from tstalks.cli import main
 
-    checkout = copy_checkout(tmp_path / "checkout")
+    checkout = prepare_release(copy_checkout(tmp_path / "checkout"), VERSION, DATE)
     result = CliRunner().invoke(main, ["release", "--root", str(checkout)])
     assert result.exit_code == 0, result.output
-    version = build.build(Project(checkout)).schemas.package["version"]
+    version = VERSION
     written = checkout / "dist" / f"turkey-syria-talks-{version}.zip"
     assert hashlib.sha256(written.read_bytes()).hexdigest() in result.output
     with zipfile.ZipFile(written) as archive:

@@ -30,7 +30,7 @@ def test_pattern_matched_per_distinct_value_agrees_with_python(cells, repeat, nu
 
 def _grouped(arrays: list[pa.Array]) -> np.ndarray:
     seen, out = set(), []
-    for row in zip(*(a.to_pylist() for a in arrays)):
+    for row in zip(*(a.to_pylist() for a in arrays), strict=True):
         out.append(row in seen)
         seen.add(row)
     return np.array(out, dtype=bool)

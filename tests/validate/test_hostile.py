@@ -108,7 +108,8 @@ def test_a_bare_validate_in_a_copy_without_schemas_validates_the_copy_it_is_in(t
     monkeypatch.chdir(folder / "data" / "csv")  # anywhere inside it
     result = run("validate")
     assert result.exit_code == 0, result.output
-    assert "ok   descriptor datapackage.json: 11 resources" in result.output.splitlines()
+    assert "ok   descriptor datapackage.json: 12 resources (11 tables; sqlite, without a Table Schema)" \
+        in result.output.splitlines()
 
 
 def test_a_bare_validate_outside_any_package_says_so(tmp_path, monkeypatch):

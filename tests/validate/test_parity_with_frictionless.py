@@ -56,6 +56,8 @@ def _targets(folder: Path) -> dict[str, list[tuple[str, str]]]:
     """(resource, field) pairs where each class of error can be injected."""
     found: dict[str, list[tuple[str, str]]] = {k: [] for k in ("type", "required", "enum", "pattern", "fk")}
     for r in json.loads((folder / "datapackage.json").read_text("utf-8"))["resources"]:
+        if "schema" not in r:  # the SQLite file: not a table
+            continue
         for f in r["schema"]["fields"]:
             c = f.get("constraints", {})
             where = (r["name"], f["name"])
@@ -84,7 +86,7 @@ def _broken(package: Path, tmp: Path, injections: list[tuple[str, int, int, int]
     shutil.copy(package / "datapackage.json", folder / "datapackage.json")
     tables, targets = _tables(folder), _targets(folder)
     types = {(r["name"], f["name"]): f["type"] for r in json.loads((folder / "datapackage.json").read_text("utf-8"))["resources"]
-             for f in r["schema"]["fields"]}
+             if "schema" in r for f in r["schema"]["fields"]}
     for kind, which, row, pick in injections:
         if kind == "pk":
             name = sorted(n for n, rows in tables.items() if len(rows) > 2)[which % 11 % len([n for n, r in tables.items() if len(r) > 2])]

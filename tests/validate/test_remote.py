@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from support import ROOT
+from support import ROOT, prepare_release
 from support import copy_release_checkout as copy_checkout
 from tstalks import build
 from tstalks.cli import main
@@ -78,9 +78,10 @@ def test_a_corrupted_file_on_the_server_fails_validation(tmp_path):
 
 
 def test_a_missing_package_url_is_an_error_naming_the_url(tmp_path):
-    with served(tmp_path) as url, pytest.raises(OSError, match=rf"could not fetch {url}/nothing/datapackage.json: HTTP 404"):
-        with fetched(f"{url}/nothing/"):
-            pass
+    with (served(tmp_path) as url,
+          pytest.raises(OSError, match=rf"could not fetch {url}/nothing/datapackage.json: HTTP 404"),
+          fetched(f"{url}/nothing/")):
+        pass
 
 
 def test_a_resource_path_leaving_the_package_is_refused(tmp_path):
@@ -89,15 +90,15 @@ def test_a_resource_path_leaving_the_package_is_refused(tmp_path):
     descriptor = json.loads((package / "datapackage.json").read_text("utf-8"))
     descriptor["resources"][0]["path"] = "../secret.csv"
     (package / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
-    with served(tmp_path / "site") as url:
-        with pytest.raises(Unreachable, match=r"resource 'articles' has path '\.\./secret\.csv', which is not safe: it "
-                           r"climbs out of the package folder with '\.\.'; only relative paths inside the package"):
-            with fetched(f"{url}/package/datapackage.json"):
-                pass
+    refusal = (r"resource 'articles' has path '\.\./secret\.csv', which is not safe: it "
+               r"climbs out of the package folder with '\.\.'; only relative paths inside the package")
+    with (served(tmp_path / "site") as url, pytest.raises(Unreachable, match=refusal),
+          fetched(f"{url}/package/datapackage.json")):
+        pass
 
 
 def test_the_release_bundle_validates_when_served_over_http(tmp_path):
-    checkout = copy_checkout(tmp_path / "checkout")
+    checkout = prepare_release(copy_checkout(tmp_path / "checkout"), "9.8.7", "2030-01-02")  # in the copy only
     made = release.release(Project(checkout), build.build(Project(checkout)))
     with zipfile.ZipFile(io.BytesIO(made.zip)) as archive:
         archive.extractall(tmp_path / "site")

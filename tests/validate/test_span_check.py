@@ -164,7 +164,7 @@ def test_a_reader_started_before_the_spans_are_known_gives_the_same_answer(tmp_p
 def test_the_early_reader_reads_at_most_its_read_ahead_and_stops_when_closed(tmp_path, monkeypatch):
     import time
 
-    ids, files, digests = _seeds(tmp_path, ["x" * 10] * 40)
+    _, files, digests = _seeds(tmp_path, ["x" * 10] * 40)
     opened = []
     real = seedcheck._SeedFolder.seed
     monkeypatch.setattr(seedcheck._SeedFolder, "seed", lambda self, name, digest: opened.append(name) or real(self, name, digest))

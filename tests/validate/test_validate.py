@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import sqlite3
 import subprocess
 import sys
 from collections import Counter
@@ -53,7 +54,20 @@ def _set(folder: Path, table: str, row: int, column: str, value) -> None:
     values[row] = value
     t = t.set_column(t.column_names.index(column), t.schema.field(column), pa.array(values, t.schema.field(column).type))
     pq.write_table(t, ppath)
+    _set_in_sqlite(folder, table, t.slice(row, 1).to_pylist()[0], column, value)
     _rehash(folder)
+
+
+def _set_in_sqlite(folder: Path, table: str, row: dict, column: str, value) -> None:
+    """The same cell in the SQLite file, so that the three formats still agree (as a careful forger would)."""
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    key = next(r["schema"]["primaryKey"] for r in descriptor["resources"] if r["name"] == table)
+    path = next(folder / r["path"] for r in descriptor["resources"] if r.get("format") == "sqlite")
+    con = sqlite3.connect(path)
+    con.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE ' + " AND ".join(f'"{k}" = ?' for k in key),
+                [value, *(row[k] for k in key)])
+    con.commit()
+    con.close()
 
 
 def _non_ascii_quote(folder: Path) -> tuple[int, str, int, int]:

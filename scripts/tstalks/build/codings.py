@@ -33,14 +33,22 @@ class CodingFile:
         return line_of(self.lines, tuple(path))
 
 
+CAPTURE_SUFFIX = ".capture.yaml"  # a seed's capture record lies beside it: NNN_<hash>.capture.yaml
+
+
+def capture_file(seed_file: str) -> str:
+    return seed_file.removesuffix(".txt") + CAPTURE_SUFFIX
+
+
 class Seed:
     """A seed article: its file name, SHA-256, and its text, decoded without newline translation (so offsets are
-    into the file as stored). The text is held, or, for a large corpus, a function that reads it again when asked."""
+    into the file as stored), with its capture record when it has one. The text is held, or, for a large corpus, a
+    function that reads it again when asked."""
 
-    __slots__ = ("_text", "file", "sha256")
+    __slots__ = ("_text", "capture", "file", "sha256")
 
-    def __init__(self, file: str, text: str | Callable[[], str], sha256: str):
-        self.file, self._text, self.sha256 = file, text, sha256
+    def __init__(self, file: str, text: str | Callable[[], str], sha256: str, capture: CodingFile | None = None):
+        self.file, self._text, self.sha256, self.capture = file, text, sha256, capture
 
     @property
     def text(self) -> str:
@@ -81,7 +89,7 @@ def load_codings(project: Project, schemas: Schemas) -> Codings:
             lines.update(coding.lines)
         registries[kind] = CodingFile(project.relative(project.codings / f"{kind}.yaml"), {kind: [e for _, e, _ in entries]}, lines)
     articles = list(read_articles(project, schemas, problems))
-    read_seed = SeedReader(project, problems, keep=True)
+    read_seed = SeedReader(project, problems, keep=True, capture_schema=schemas.codings.get("capture"))
     seeds = {path.name: seed for path in sorted(project.articles.glob("*.txt")) if (seed := read_seed(path.name))}
     if problems:
         raise Failed(problems)
@@ -148,9 +156,11 @@ class SeedReader:
     cached), so a corpus of a hundred thousand seeds does not sit in memory."""
 
     def __init__(self, project: Project, problems: list[Problem], keep: bool = False, cached: int = 256,
-                 reported: set[str] | None = None):
-        """`reported` gets the names of the seeds refused here, whose codings then need not say so again."""
+                 reported: set[str] | None = None, capture_schema: dict[str, Any] | None = None):
+        """`reported` gets the names of the seeds refused here, whose codings then need not say so again;
+        `capture_schema` checks each seed's capture record."""
         self.project, self.problems, self.keep = project, problems, keep
+        self.capture_schema = capture_schema
         self.reported = reported if reported is not None else set()
         self.read: dict[str, Seed | None] = {}
         self._text = functools.lru_cache(maxsize=cached)(self._decoded)
@@ -162,8 +172,18 @@ class SeedReader:
             raw = path.read_bytes() if usable else None
             text = self._decode(raw, path) if raw is not None else None
             self.read[file] = None if text is None or raw is None else Seed(
-                file, text if self.keep else functools.partial(self._text, file), sha256(raw))
+                file, text if self.keep else functools.partial(self._text, file), sha256(raw), self._capture(file, raw))
         return self.read[file]
+
+    def _capture(self, file: str, raw: bytes) -> CodingFile | None:
+        """The seed's capture record, schema-checked, pinned to the seed's bytes."""
+        path = self.project.articles / capture_file(file)
+        if self.capture_schema is None or not path.is_file():
+            return None
+        record = _read(self.project, path, self.capture_schema, self.problems)
+        if record is None:
+            return None
+        return record
 
     def _refused(self, path: Path) -> bool:
         problem = unreadable(self.project, path) if path.is_symlink() else None
@@ -177,6 +197,8 @@ class SeedReader:
         a refused coding would be reported again), every one of them, as each seed must be coded."""
         for path in sorted(self.project.articles.iterdir()):
             if path.name in self.read or path.name == "README.md":
+                continue
+            if path.name.endswith(CAPTURE_SUFFIX) and path.name.removesuffix(CAPTURE_SUFFIX) + ".txt" in self.read:
                 continue
             refused = unreadable(self.project, path)
             if refused:

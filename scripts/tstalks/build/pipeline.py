@@ -14,7 +14,8 @@ import pyarrow as pa
 from ..core.problems import Failed, Problem
 from ..core.project import CODEBOOK, CONVENTIONS, FIGURES, OUTPUTS, Project
 from ..core.schemas import Schemas, load_schemas
-from . import check, codebook, codings, describe, export, figures, resolve
+from ..core.sqlite import sqlite_path
+from . import check, codebook, codings, describe, export, figures, resolve, sqlite
 
 PROGRESS_EVERY = 1000  # articles between progress updates
 Progress = Callable[[str], None]
@@ -26,6 +27,7 @@ class Build:
     tables: dict[str, pa.Table]  # every table as published: the schema's columns, typed, sorted by primary key
     files: dict[str, bytes]  # every output, by path relative to the project root
     skipped: dict[str, str]  # output -> why this environment cannot build it (left alone, not compared)
+    notes: tuple[str, ...] = ()  # what a reader of the result should know (an output adopted from the checkout)
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -43,12 +45,32 @@ def build(project: Project, progress: Progress | None = None) -> Build:
     tables = _tables(project, schemas, step)
     step("export")
     files = export.export(tables, schemas.tables)
-    sources = describe.sources_of(tables["articles"].select(["article_id", "outlet", "title", "url"]).to_pylist())
-    files.update(describe.describe(schemas.package, sources, schemas.tables, files))
+    step("sqlite")
+    files[sqlite_path(schemas.package)] = _sqlite(tables, schemas)
+    files.update(describe.describe(schemas.package, _sources(tables), schemas.tables, files))
     files["data/README.md"] = describe.data_readme(schemas.tables, {n: t.num_rows for n, t in tables.items()})
     files[CODEBOOK] = codebook.codebook(schemas, (project.root / CONVENTIONS).is_file())
     skipped = _figures(tables, schemas, files, step)
     return Build(schemas, tables, files, skipped)
+
+
+def _sqlite(tables: dict[str, pa.Table], schemas: Schemas) -> bytes:
+    try:
+        return sqlite.to_sqlite(tables, schemas.tables, schemas.codelists, schemas.package)
+    except ValueError as exc:  # a schema the file cannot hold (a type without a SQLite mapping, a reserved name)
+        raise Failed([Problem("schemas/", None, "", f"the SQLite file cannot hold the tables: {exc}",
+                              "change the schema named, or the name it clashes with")]) from None
+
+
+def _sources(tables: dict[str, pa.Table]) -> list[dict[str, object]]:
+    return describe.sources_of(tables["articles"].select(["article_id", "outlet", "title", "url"]).to_pylist())
+
+
+def with_file(result: Build, rel: str, raw: bytes, note: str) -> Build:
+    """The build with the data file `rel` replaced by `raw` (the descriptors describing it anew), and `note`."""
+    files = {**result.files, rel: raw}
+    files.update(describe.describe(result.schemas.package, _sources(result.tables), result.schemas.tables, files))
+    return Build(result.schemas, result.tables, files, result.skipped, (*result.notes, note))
 
 
 def _tables(project: Project, schemas: Schemas, step: Progress) -> dict[str, pa.Table]:
@@ -57,7 +79,7 @@ def _tables(project: Project, schemas: Schemas, step: Progress) -> dict[str, pa.
     checked: list[Problem] = []  # the rows': only reported when the codings have none (they would mislead)
     texts: dict[str, resolve.ArticleText] = {}
     reported: set[str] = set()  # articles and seeds refused already: one problem per cause
-    read_seed = codings.SeedReader(project, problems, reported=reported)
+    read_seed = codings.SeedReader(project, problems, reported=reported, capture_schema=schemas.codings.get("capture"))
     row_checks = check.RowChecks(schemas)
 
     def rows() -> Iterator[tuple[str, resolve.Row]]:

@@ -10,16 +10,18 @@ with "_" are never published.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from ..core import dates, spans
 from ..core.problems import Failed, Problem, shown
 from ..core.schemas import Role, Schemas
 from ..core.vocab import ArticleDateSource as SOURCE
+from ..core.vocab import CaptureCompleteness, EventStatus
 from ..core.vocab import DateResolution as RESOLUTION
-from ..core.vocab import EventStatus
-from .codings import CodingFile, Codings, Entry, Seed
+from ..core.vocab import ValueSource as VALUE
+from .codings import CodingFile, Codings, Entry, Seed, capture_file
 from .drafts import draft_problems, entry_draft_problem
 
 Row = dict[str, Any]
@@ -114,6 +116,20 @@ class _Context:
             return None
 
 
+    def printed(self, coding: CodingFile, where: str, text: ArticleText, d: dict[str, Any], key: str,
+                whole: bool = False, path: DataPath = ()) -> bool:
+        """A metadata value (title, byline, URL, dateline, printed date) must be words of the text; it has no span
+        column, so it may occur more than once ("Reuters" as byline and as photo credit)."""
+        start, end = (0, len(text.seed.text)) if whole else (text.body_start, text.body_end)
+        region = f"seed {text.seed.file}" if whole else f"the body of {text.seed.file}"
+        try:
+            spans.locate(text.seed.text, d[key], start, end, 1, region)
+        except spans.SpanError as exc:
+            self.problem(coding, path + (key,), where, exc.message, exc.fix)
+            return False
+        return True
+
+
 def resolve(codings: Codings, allow_drafts: bool = False) -> Resolution:
     """Turn codings into table rows; raise Failed listing every problem found, and every unconfirmed draft item
     unless `allow_drafts` (the curation assistant reads the registries while drafts are pending)."""
@@ -181,21 +197,91 @@ def _article(ctx: _Context, coding: CodingFile, seed_of: Callable[[str], Seed | 
     body = ArticleText(aid, seed, first.start, last.end, None, None)
     for key in ("title", "byline", "url"):
         if d.get(key) is not None:
-            ctx.locate(coding, (), aid, whole, d, key=key, whole=True)
+            ctx.printed(coding, aid, whole, d, key, whole=True)
     if d.get("dateline") is not None:
-        ctx.locate(coding, (), aid, body, d, key="dateline")
-    published = _publication(ctx, coding, whole)
+        ctx.printed(coding, aid, body, d, "dateline")
+    capture = _pinned_capture(ctx, seed)
+    published, source, note = _bounded_publication(ctx, coding, whole, seed, capture)
     row = ctx.make("articles", d, _origin(coding, (), aid),
                    title=" ".join(d["title"].split()) if d.get("title") else None,
                    published_date=published.date, published_date_precision=published.precision,
                    published_date_earliest=published.earliest, published_date_latest=published.latest,
-                   body_start=first.start, body_end=last.end, word_count=len(seed.text[first.start:last.end].split()))
+                   published_date_source=source, published_date_note=note, body_start=first.start, body_end=last.end,
+                   word_count=len(seed.text[first.start:last.end].split()), **_captured(ctx, coding, seed, capture))
     uncoded = []
     for i, u in enumerate(d.get("uncoded", [])):
         span = ctx.locate(coding, ("uncoded", i), aid, body, u)
         if span:
             uncoded.append(span)
     return row, ArticleText(aid, seed, first.start, last.end, published.date, published.precision, tuple(uncoded))
+
+
+def _captured(ctx: _Context, coding: CodingFile, seed: Seed, capture: dict[str, Any]) -> dict[str, Any]:
+    """The article's columns that may come from the capture record, each with where it comes from: the coding's
+    value (words of the seed) first, else the record's (supplied at capture)."""
+    d, aid = coding.data, coding.data["article"]
+    outlet = d.get("outlet") or capture.get("outlet")
+    if outlet is None:
+        ctx.problem(coding, (), aid, "no outlet: the coding names none and the seed has no capture record giving one",
+                    f"add `outlet:` to the coding, or to the capture record seeds/articles/{capture_file(seed.file)}")
+    named = bool(outlet) and bool(spans.find_all(seed.text, str(outlet)))
+    outlet_source = VALUE.PRINTED if named else VALUE.SUPPLIED if outlet == capture.get("outlet") else VALUE.INFERRED
+    notes = [str(capture[k]) for k in ("completeness_note", "licence", "note") if capture.get(k)]
+    return {"url": d.get("url") or capture.get("url"),
+            "url_source": VALUE.PRINTED if d.get("url") else VALUE.SUPPLIED if capture.get("url") else None,
+            "outlet": outlet, "outlet_source": outlet_source,
+            **_captured_date(capture),
+            "capture_method": capture.get("method"), "capture_completeness": capture.get("completeness", CaptureCompleteness.UNKNOWN),
+            "capture_note": " ".join(notes) if notes else None}
+
+
+def _captured_date(capture: dict[str, Any]) -> dict[str, Any]:
+    """The capture date's columns: the date, its precision and the first and last day of its period."""
+    if not capture.get("captured"):
+        return dict.fromkeys(("captured_date", "captured_date_precision", "captured_date_earliest",
+                              "captured_date_latest"))
+    date, precision = dates.parse_value(capture["captured"])
+    period = dates.bounds(date, precision)
+    return {"captured_date": date, "captured_date_precision": precision, "captured_date_earliest": period.earliest,
+            "captured_date_latest": period.latest}
+
+
+def _pinned_capture(ctx: _Context, seed: Seed) -> dict[str, Any]:
+    """The seed's capture record, when it describes these very bytes (else a located problem, and no record)."""
+    record = seed.capture
+    if record is None:
+        return {}
+    if record.data["seed"] != seed.file or record.data["sha256"] != seed.sha256:
+        ctx.problems.append(Problem(record.path, record.line("sha256"), "sha256",
+                                    f"the record describes {shown(record.data['seed'])} with SHA-256 {record.data['sha256'][:16]}…, "
+                                    f"not the seed beside it ({seed.file}, {seed.sha256[:16]}…)",
+                                    "a capture record describes the bytes of its own seed: correct seed and sha256, or "
+                                    "move the record beside its seed"))
+        return {}
+    return dict(record.data)
+
+
+def _publication(ctx: _Context, coding: CodingFile, whole: ArticleText, seed: Seed, capture: dict[str, Any]
+                 ) -> tuple[dt.date | None, str | None, str | None, str | None]:
+    """(date, precision, source, note) of the publication: what the text establishes (the coding's `published`),
+    else what the capture record supplies; a printed date and a supplied one that disagree are refused."""
+    d, aid = coding.data, coding.data["article"]
+    supplied = capture.get("published")
+    if "published" not in d:
+        if supplied is None:
+            ctx.problem(coding, (), aid, "no publication date: the coding has no `published` and the capture record supplies none",
+                        "add `published:` (printed, url, inferred or unknown, see docs/conventions.md §3), or the date "
+                        f"known at capture to seeds/articles/{capture_file(seed.file)}")
+            return None, None, None, None
+        value, given_precision = dates.parse_value(supplied)
+        return value, given_precision, SOURCE.SUPPLIED, f"supplied at capture ({capture_file(seed.file)})"
+    published, precision, _ = _published(ctx, coding, whole)
+    if supplied and published and precision:
+        given, given_precision = dates.parse_value(supplied)
+        if not (given <= dates.period_end(published, precision) and published <= dates.period_end(given, given_precision)):
+            ctx.problem(coding, ("published",), aid, f"the text dates it {published} ({precision}), the capture record {supplied}",
+                        "correct one of them, or leave `published` out of the capture record and say why in its note")
+    return published, precision, d["published"]["source"], d["published"].get("note")
 
 
 def _pinned_seed(ctx: _Context, coding: CodingFile, seed_of: Callable[[str], Seed | None]) -> Seed | None:
@@ -221,15 +307,16 @@ Date = tuple[dt.date | None, str | None, str | None]
 NO_DATE: Date = (None, None, None)
 
 
-def _publication(ctx: _Context, coding: CodingFile, whole: ArticleText) -> Dating:
-    """The article's publication date with its bounds. The words the bounds rest on may lie in an article read
-    later, so they are checked once every article is read."""
-    path, aid, p = ("published",), coding.data["article"], coding.data["published"]
-    date, precision, _ = _published(ctx, coding, whole)
+def _bounded_publication(ctx: _Context, coding: CodingFile, whole: ArticleText, seed: Seed, capture: dict[str, Any]
+                         ) -> tuple[Dating, str | None, str | None]:
+    """(date with its bounds, source, note) of the publication. The words the bounds rest on may lie in an article
+    read later, so they are checked once every article is read."""
+    path, aid, p = ("published",), coding.data["article"], coding.data.get("published") or {}
+    date, precision, source, note = _publication(ctx, coding, whole, seed, capture)
     bounded = _bounded(ctx, coding, path, aid, p, Dating(date, precision))
     if p.get("bounds") and date is not None:
         ctx.once_read.append(lambda texts: _evidence(ctx, coding, path, aid, p["bounds"], texts))
-    return bounded
+    return bounded, source, note
 
 
 def _published(ctx: _Context, coding: CodingFile, whole: ArticleText) -> Date:
@@ -264,7 +351,7 @@ def _printed(ctx: _Context, coding: CodingFile, whole: ArticleText, p: dict[str,
         ctx.problem(coding, path, aid, f"source '{source}' needs the printed 'expression' and no 'value'",
                     "copy the date (or the URL) as printed into 'expression'")
         return NO_DATE
-    if not ctx.locate(coding, path, aid, whole, p, key="expression", whole=True):
+    if not ctx.printed(coding, aid, whole, p, "expression", whole=True, path=path):  # the same words, the same date
         return NO_DATE
     try:
         r = dates.resolve(p["expression"], None, None)
@@ -449,12 +536,23 @@ def _aliases(ctx: _Context, coding: CodingFile, text: ArticleText) -> Iterator[t
     for pid, spellings in sorted(coding.data.get("aliases", {}).items()):
         for j, alias in enumerate(spellings):
             path = ("aliases", pid, j)
-            # An alias row asserts a spelling, so its first whole-word appearance is evidence enough.
             try:
-                span = spans.locate(seed, alias, text.body_start, text.body_end, 1, f"the body of {text.seed.file}")
-            except spans.SpanError as exc:
+                found = spans.find_all(seed, alias, text.body_start, text.body_end)
+            except spans.SpanError as exc:  # a blank spelling
                 ctx.problem(coding, path, f"{pid}", exc.message, exc.fix)
                 continue
+            if not found:  # an alias row asserts a spelling, so its first appearance is evidence enough
+                ctx.problem(coding, path, f"{pid}", f"the spelling '{alias}' is not in the body of {text.seed.file}",
+                            "copy the name exactly as the body spells it")
+                continue
+            # The first appearance of a spelling is a whole word: "Russia" inside "Russian" is not the name.
+            whole = spans.find_all(seed, alias, text.body_start, text.body_end, whole_words=True)
+            if not whole:
+                ctx.problem(coding, path, f"{pid}", f"the spelling '{alias}' appears in the body of {text.seed.file} "
+                            f"only inside longer words (first in '{shown(spans.words_around(seed, found[0]))}')",
+                            "an alias is a whole name as the body spells it: write the whole word, or remove the spelling")
+                continue
+            span = whole[0]
             yield "participant_aliases", ctx.make(
                 "participant_aliases", alias, _origin(coding, path, pid), participant_id=pid, article_id=aid,
                 alias=seed[span.start:span.end], span_start=span.start, span_end=span.end)

@@ -40,6 +40,8 @@ def build(root: str | None, check: bool) -> None:
         click.echo(f"recovered: {what}", err=True)
     for rel, why in done.skipped.items():
         click.echo(f"skipped {rel}: {why}", err=True)
+    for note in done.notes:
+        click.echo(f"note: {note}", err=True)
     if done.failures:
         click.echo("The built package does not validate; nothing was replaced:", err=True)
         for failure in done.failures:
@@ -60,6 +62,8 @@ def _check(project: Project) -> None:
         fail(exc.problems, "Nothing was written; data/ and datapackage.json are as they were.")
     for rel, why in result.skipped.items():
         click.echo(f"skipped {rel}: {why}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     if changed:
         click.echo("The committed outputs differ from a fresh build:", err=True)
         for rel in changed:

@@ -49,10 +49,12 @@ def coverage(root: str | None, show_all: bool) -> None:
 @click.option("--completeness", help="How complete the stored text is: a code of schemas/codelists/capture_completeness.csv.")
 @click.option("--completeness-note", help="What is missing, in words (\"no headline stored\").")
 @click.option("--licence", help="A licence note for the text (it stays its publisher's).")
+@click.option("--keep-first-contact", is_flag=True,
+              help="Also keep the draft unedited in benchmarks/first-contact/ to measure the assistant on it later.")
 @root_option
 def add(article: Path, url: str | None, outlet: str | None, published: str | None, captured: str | None,
         method: str | None, completeness: str | None, completeness_note: str | None, licence: str | None,
-        root: str | None) -> None:
+        keep_first_contact: bool, root: str | None) -> None:
     """Add the raw text ARTICLE as a new seed and draft its coding.
 
     Copies the file byte for byte to seeds/articles/NNN_<sha256 prefix>.txt (refusing a duplicate or a file that is
@@ -63,11 +65,12 @@ def add(article: Path, url: str | None, outlet: str | None, published: str | Non
     a curator has confirmed each and deleted its mark.
     """
     from ..curate import add as adding
+    from ..curate.evaluation import FIRST_CONTACT
 
     project = project_at(root)
     capture = adding.Capture(url, outlet, published, captured, method, completeness, completeness_note, licence)
     try:
-        added = adding.add(project, article, capture)
+        added = adding.add(project, article, capture, keep_first_contact)
     except Failed as exc:
         fail(exc.problems, "Nothing was added.")
     d = added.draft
@@ -76,6 +79,8 @@ def add(article: Path, url: str | None, outlet: str | None, published: str | Non
     click.echo(f"Drafted {project.relative(added.coding)}: body at [{d.layout.body_start}, {d.layout.body_end}), "
                f"{len(d.quotes)} quote(s), {len(d.uncoded)} set-aside passage(s), {len(d.dates)} date expression(s), "
                f"{len(d.events)} event mention(s); proposed for the registries: {proposed}.")
+    if keep_first_contact:
+        click.echo(f"Kept the draft as written in {FIRST_CONTACT}/{added.draft.article_id}/ for `tstalks evaluate-assistant`.")
     click.echo(f"{added.marks} draft item(s) to confirm. Edit the files, then run `tstalks build` to list what remains.")
 
 

@@ -14,13 +14,15 @@ from .shell import fail, project_at, root_option
 @click.option("--dist", "dist", type=click.Path(file_okay=False), default=None,
               help="Folder for the zip (default: dist/ in the checkout).")
 def release(root: str | None, dist: str | None) -> None:
-    """Write dist/turkey-syria-talks-<version>.zip: descriptors, data/, schemas/, docs, README, CITATION.cff,
-    LICENSE, CHANGELOG and SHA256SUMS, deterministically; and record the identifiers it publishes in
-    releases/id-ledger.csv (commit that file with the release).
+    """Write dist/turkey-syria-talks-<version>.zip, a folder that stands alone: descriptors, data/ (CSV, Parquet,
+    SQLite), schemas/, docs, its own README, the seeds with their licence note, CITATION.cff, LICENSE, CHANGELOG
+    and SHA256SUMS, deterministically; and record the identifiers it publishes in releases/id-ledger.csv (commit
+    that file with the release).
 
-    Refuses when the committed outputs differ from a fresh build, a required file is missing, the versions
-    of schemas/package.json, CITATION.cff and CHANGELOG.md disagree, or a published identifier went missing.
-    The zip is unpacked and validated before it is written.
+    Refuses when the committed outputs differ from a fresh build, a required file is missing, or the version
+    state does not add up: schemas/package.json, CITATION.cff (version, date-released) and CHANGELOG.md's latest
+    heading disagree, entries wait under [Unreleased], or the ledger lacks identifiers of a version it shows was
+    released (see docs/versioning.md). The zip is unpacked and validated before it is written.
     """
     from ..publish import release as releasing
 

@@ -51,7 +51,7 @@ def _rules() -> list[tuple[str, re.Pattern[str]]]:
         ("year", r"(?P<year>\d{4})"),
         ("month_day", rf"(?:{_WEEKDAY},?\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}"),
         ("month_day", rf"(?:{_WEEKDAY},?\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"),
-        ("weekday", rf"(?:last\s+|this\s+past\s+|(?P<next>next|this\s+coming)\s+)?{_WEEKDAY}(?:['’]s)?"),
+        ("weekday", rf"(?:(?P<past>last|this\s+past)\s+|(?P<next>next|this\s+coming)\s+)?{_WEEKDAY}(?:['’]s)?"),
         ("named_month", rf"{_QUALIFIER}{_MONTH}"),
         ("this_month", r"(?:earlier\s+|later\s+)?(?:this|this\s+past)\s+month"),
         ("last_month", r"last\s+month"),
@@ -182,7 +182,7 @@ _RELATIVE: dict[str, _Relative] = {
     R.YEARS_AGO: _years_ago,
 }
 _AHEAD: dict[str, _Relative] = {
-    R.WEEKDAY: lambda g, x, pub: _weekday(g, pub, True),
+    R.WEEKDAY: lambda g, x, pub: _weekday(g, pub, g.get("past") is None),  # "last Tuesday" stays behind
     R.MONTH_DAY: lambda g, x, pub: _month_day(g, x, pub, True),
     R.NAMED_MONTH: lambda g, x, pub: _named_month_ahead(g, pub),
 }

@@ -117,6 +117,22 @@ def find_all(text: str, words: str, start: int = 0, end: int | None = None, whol
     return found
 
 
+def is_whole_words(text: str, span: Span) -> bool:
+    """True when `span` neither starts nor ends inside a word of `text` ("Syria" in "Syria’s" is whole, in
+    "Syrian" it is not)."""
+    return not cuts_word(text, span.start, span.end)
+
+
+def words_around(text: str, span: Span) -> str:
+    """The span widened to the whole words it cuts ("Russia" at the start of "Russian" gives "Russian")."""
+    start, end = span.start, span.end
+    while _inside(text, start):
+        start -= 1
+    while _inside(text, end):
+        end += 1
+    return text[start:end]
+
+
 def find_all_by_regex(text: str, words: str, start: int = 0, end: int | None = None,
                       whole_words: bool = False) -> list[Span]:
     """The reference definition of find_all (one compiled pattern per call; with `whole_words`, tried at every

@@ -678,8 +678,10 @@ def _keyed(errors: list[Error], schemas: dict[str, dict[str, Any]], tables: dict
 
 
 def check_package(descriptor: Path, progress: Callable[[str], None] | None = None) -> list[Error]:
-    """Every error the columnar pass finds in the package at `descriptor`, sorted by resource and row."""
-    return scan(descriptor.parent, json.loads(descriptor.read_text("utf-8"))["resources"], progress)[0]
+    """Every error the columnar pass finds in the package at `descriptor`, sorted by resource and row (its tables:
+    a resource without a Table Schema, such as the SQLite file, is not one)."""
+    resources = json.loads(descriptor.read_text("utf-8"))["resources"]
+    return scan(descriptor.parent, [r for r in resources if "schema" in r], progress)[0]
 
 
 def sort(errors: list[Error]) -> list[Error]:

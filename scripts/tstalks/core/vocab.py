@@ -71,7 +71,22 @@ class QuoteMode:
     MIXED = "mixed"
 
 
-VOCABULARIES = (ArticleDateSource, DatePrecision, DateResolution, EventRole, EventStatus, ParticipantKind, QuoteMode)
+class ValueSource:
+    CODELIST = "value_source"
+    PRINTED = "printed"
+    SUPPLIED = "supplied"
+    INFERRED = "inferred"
+
+
+class CaptureCompleteness:
+    CODELIST = "capture_completeness"
+    UNKNOWN = "unknown"
+
+
+VOCABULARIES = (
+    CaptureCompleteness, ValueSource, ArticleDateSource, DatePrecision, DateResolution, EventRole, EventStatus,
+    ParticipantKind, QuoteMode,
+)
 
 
 def named(vocabulary: type) -> dict[str, str]:

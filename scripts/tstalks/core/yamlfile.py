@@ -9,7 +9,8 @@ must not become False). Timestamps stay strings; the schemas check them.
 from __future__ import annotations
 
 import sys
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import yaml
 
@@ -64,7 +65,8 @@ def stream_yaml(raw: bytes, file: str, key: str | None = None) -> Iterator[tuple
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents == 1:
-                    root, lines = next(events), {}
+                    root = next(events)
+                    lines: dict[Path, int] = {}
                     if key is not None and isinstance(root, yaml.MappingStartEvent):
                         yield from _streamed(root, events, key)
                     else:

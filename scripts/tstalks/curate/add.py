@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..build import codings as load
-from ..build import resolve
 from ..build.drafts import draft_problems
 from ..core.problems import Failed, Problem, shown
 from ..core.project import Project
@@ -26,6 +25,8 @@ from ..core.schemas import ARTICLE, Schemas, load_schemas
 from ..core.seeds import SEED_NAME, seed_name, sha256
 from ..core.yamlfile import parse_yaml
 from . import assistant
+from .evaluation.bundle import ARTICLE_FILE
+from .evaluation.run import FIRST_CONTACT, KNOWN_FILE, known_ids
 from .lexicon import load_lexicon
 
 CAPTURE_SUFFIX = ".capture.yaml"
@@ -79,9 +80,10 @@ def read_article(path: Path, shown: str) -> tuple[bytes, str]:
     return raw, text
 
 
-def add(project: Project, source: Path, capture: Capture | None = None) -> Added:
+def add(project: Project, source: Path, capture: Capture | None = None, keep_first_contact: bool = False) -> Added:
     """Copy `source` into seeds/articles/ with its capture record, write its draft coding and the registry entries
-    it proposes; raise Failed with what stops it (and then write nothing)."""
+    it proposes; raise Failed with what stops it (and then write nothing). `keep_first_contact`: also keep the draft
+    unedited, with the registry ids known now, in benchmarks/first-contact/<article>/ for `tstalks evaluate-assistant`."""
     capture = capture or Capture()
     raw, text = read_article(source, str(source))
     schemas = load_schemas(project.schemas)
@@ -97,8 +99,7 @@ def add(project: Project, source: Path, capture: Capture | None = None) -> Added
         raise Failed([Problem(project.relative(coding_path), None, "", "a coding with this article id already exists",
                               "move it aside or remove it, then add the article again")])
     codings = load.load_codings(project, schemas)
-    resolution = resolve.resolve(codings, allow_drafts=True)
-    pending = {c.data["article"] for c in codings.articles if "draft" in _keys(c.data)}
+    resolution, pending = assistant.confirmed(codings)
     known = assistant.known_from(resolution, codings, leave_out=pending)
     draft = assistant.draft(text, known, load_lexicon(project.schemas), article_id, seed_file, digest, url=capture.url,
                             outlet=capture.outlet, published=capture.published)
@@ -106,12 +107,26 @@ def add(project: Project, source: Path, capture: Capture | None = None) -> Added
     files = _files(project, schemas, coding_path, article, registries)
     files[project.articles / capture_name(seed_file)] = render_capture(seed_file, digest, capture).encode("utf-8")
     files[project.articles / seed_file] = raw
+    if keep_first_contact:
+        files |= _first_contact(project, article_id, article, registries, known)
     _write_all(files)
     rel = project.relative(coding_path)
     data, _, _ = parse_yaml(article.encode("utf-8"), rel)
     counts = {kind: text.count("\n  - id:") for kind, text in registries.items()}
     return Added(project.articles / seed_file, coding_path, project.articles / capture_name(seed_file), draft,
                  len(draft_problems(rel, data, lambda *path: None)) + sum(counts.values()), counts)
+
+
+def _first_contact(project: Project, article_id: str, article: str, registries: dict[str, str],
+                   known: assistant.Known) -> dict[Path, bytes]:
+    """The draft as written, kept for measuring the assistant on an article its rules have not seen."""
+    folder = project.root / FIRST_CONTACT / article_id
+    if folder.exists():
+        raise Failed([Problem(project.relative(folder), None, "", "a first-contact draft is already kept for this article",
+                              "it measures the draft the assistant first wrote; remove the folder only if that draft is gone")])
+    files = {folder / ARTICLE_FILE: article.encode("utf-8"), folder / KNOWN_FILE: known_ids(known).encode("utf-8")}
+    files |= {folder / f"{kind}.yaml": text.encode("utf-8") for kind, text in registries.items()}
+    return files
 
 
 def _next_number(project: Project, digest: str, shown: str, problems: list[Problem]) -> int:

@@ -1,10 +1,14 @@
 """Release: a deterministic zip of the published package, and the ledger of published identifiers.
 
-`dist/turkey-syria-talks-<version>.zip` holds one folder, `turkey-syria-talks-<version>/`, with the
-descriptors, data/, schemas/, the generated docs, README, CITATION.cff, LICENSE, CHANGELOG and a
-SHA256SUMS file (`sha256sum -c SHA256SUMS` checks it). Same inputs, same bytes: entries sorted,
-timestamps fixed, permissions fixed. The seed texts are not included: they are their publishers'
-copyright, so a validation of the unzipped bundle skips the span check and says so.
+`dist/turkey-syria-talks-<version>.zip` holds one folder, `turkey-syria-talks-<version>/`, that stands alone:
+the descriptors, data/ (CSV, Parquet, SQLite), schemas/, the generated docs, a README written for someone who
+downloaded the data (rendered from releases/templates/README.md: what it is, how to cite, load and check it, the
+licences), CITATION.cff, LICENSE, CHANGELOG, the ledger, the R loader, the seed texts with their licence note
+(so that the unzipped release validates completely, the span check included; they remain their publishers'
+copyright, included only so that every span can be verified) and a SHA256SUMS file (`sha256sum -c SHA256SUMS`
+checks it). Same inputs, same bytes: entries sorted, timestamps fixed, permissions fixed.
+
+`tstalks release` refuses while the version state does not add up (publish/versions.py).
 
 The ledger (releases/id-ledger.csv) records every identifier each release published, so that
 identifiers only grow: one that was published must stay in the data, unless the ledger marks it
@@ -18,9 +22,10 @@ import io
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -29,12 +34,15 @@ from ..core.problems import Failed, Problem
 from ..core.project import Project
 from ..validate import validate_package
 from . import stage
+from .versions import version_problems
 
 DIST = "dist"
 LEDGER = "releases/id-ledger.csv"
 LEDGER_FIELDS = ("table", "id", "first_version", "withdrawn_in", "reason")
-REQUIRED = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md")
-OPTIONAL_DOCS = ("docs/versioning.md", "docs/conventions.md", "scripts/load_package.R")
+REQUIRED = ("LICENSE", "CITATION.cff", "CHANGELOG.md", "docs/versioning.md", "docs/conventions.md",
+            "scripts/load_package.R")  # copied as they are; the README links each
+TEMPLATES = "releases/templates"  # README.md and seeds-README.md of the zip, with {{placeholders}}
+SEEDS = "seeds/articles"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 SUMS = "SHA256SUMS"
 
@@ -54,7 +62,7 @@ class Release:
 def published_ids(tables: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> set[tuple[str, str]]:
     """(table, id) of every row of a published (Arrow) table whose primary key is one column: the identifiers
     people cite."""
-    found = set()
+    found: set[tuple[str, str]] = set()
     for name, schema in schemas.items():
         if len(schema["primaryKey"]) == 1 and name in tables:
             found.update((name, str(v)) for v in tables[name][schema["primaryKey"][0]].to_pylist())
@@ -84,10 +92,11 @@ def ledger_problems(ledger: list[dict[str, str]], current: set[tuple[str, str]],
         if key in seen:
             problems.append(Problem(LEDGER, n, where, "identifier recorded twice", "keep one row per identifier"))
         seen.add(key)
-        if not _semver(row["first_version"]):
+        first, now = _semver(row["first_version"]), _semver(version)
+        if first is None:
             problems.append(Problem(LEDGER, n, where, f"first_version '{row['first_version']}' is not a version",
                                     "write MAJOR.MINOR.PATCH"))
-        elif _semver(version) and _semver(row["first_version"]) > _semver(version):
+        elif now is not None and first > now:
             problems.append(Problem(LEDGER, n, where, f"first published in {row['first_version']}, after the "
                                     f"package's version {version}", "the package version must only grow"))
         if row["withdrawn_in"]:
@@ -118,11 +127,6 @@ def _semver(text: str) -> tuple[int, int, int] | None:
 
 # ---------------------------------------------------------------- the bundle
 
-def changelog_versions(text: str) -> list[tuple[str, str]]:
-    """(version, date) of each release heading `## [x.y.z] - YYYY-MM-DD`, in file order."""
-    return re.findall(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})\s*$", text, flags=re.MULTILINE)
-
-
 def release(project: Project, built: Build) -> Release:
     """The release of the committed package; raises Failed when it is not ready to be released."""
     root = project.root
@@ -131,21 +135,13 @@ def release(project: Project, built: Build) -> Release:
     problems = [Problem(rel, None, "", "differs from a fresh build", "run `tstalks build`, review and commit")
                 for rel in stage.differences(root, built.files, built.outputs)]
     problems += [Problem(rel, None, "", "missing; a release includes it", f"add {rel}")
-                 for rel in REQUIRED if not (root / rel).is_file()]
-    if (root / "CITATION.cff").is_file():
-        cff = yaml.safe_load((root / "CITATION.cff").read_text("utf-8")) or {}
-        if str(cff.get("version")) != version:
-            problems.append(Problem("CITATION.cff", None, "version", f"is {cff.get('version')!r}, the package is {version}",
-                                    "make CITATION.cff's version (and date-released) match schemas/package.json"))
-    if (root / "CHANGELOG.md").is_file():
-        released = changelog_versions((root / "CHANGELOG.md").read_text("utf-8"))
-        if not released or released[0][0] != version:
-            problems.append(Problem("CHANGELOG.md", None, "", f"the latest release heading is not {version}",
-                                    f"add `## [{version}] - YYYY-MM-DD` above the older releases"))
+                 for rel in (*REQUIRED, f"{TEMPLATES}/README.md", f"{TEMPLATES}/seeds-README.md")
+                 if not (root / rel).is_file()]
     ledger_path = root / LEDGER
     ledger = read_ledger(ledger_path.read_text("utf-8")) if ledger_path.is_file() else []
     current = published_ids(built.tables, built.schemas.tables)
     problems += ledger_problems(ledger, current, version)
+    problems += version_problems(root, version, ledger, current, LEDGER)
     if problems:
         raise Failed(problems)
     ledger, new_ids = record(ledger, current, version)
@@ -158,16 +154,48 @@ def _contents(root: Path, built: Build, ledger: bytes) -> dict[str, bytes]:
     """Every file of the bundle, by path inside it (before SHA256SUMS)."""
     files = {rel: raw for rel, raw in built.files.items()}
     for rel in built.skipped:  # not built here, but committed and shown by the README: ship the committed copy
-        folder = root / rel
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
-            files[path.relative_to(root).as_posix()] = path.read_bytes()
-    for path in sorted(p for p in (root / "schemas").rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        files[path.relative_to(root).as_posix()] = path.read_bytes()
-    for rel in (*REQUIRED, *OPTIONAL_DOCS):
-        if (root / rel).is_file():
-            files[rel] = (root / rel).read_bytes()
+        files.update(_tree(root, rel))
+    files.update(_tree(root, "schemas"))
+    for rel in REQUIRED:
+        files[rel] = (root / rel).read_bytes()
+    for path in sorted(p for p in (root / SEEDS).iterdir() if p.is_file() and not p.name.startswith(".")):
+        files[f"{SEEDS}/{path.name}"] = path.read_bytes()
     files[LEDGER] = ledger
+    files["README.md"] = readme(root, built)
+    files["seeds/README.md"] = _render((root / TEMPLATES / "seeds-README.md").read_text("utf-8"), {
+        "outlets": ", ".join(sorted({str(o) for o in built.tables["articles"].column("outlet").to_pylist()}))},
+        f"{TEMPLATES}/seeds-README.md")
     return files
+
+
+def _tree(root: Path, rel: str) -> dict[str, bytes]:
+    """Every file under the folder `rel` of the checkout (none if it is not a folder), by its path."""
+    folder = root / rel
+    paths = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if folder.is_dir() else []
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in paths}
+
+
+def readme(root: Path, built: Build) -> bytes:
+    """The zip's README: releases/templates/README.md with the version, date, citation and tables filled in."""
+    package = built.schemas.package
+    cff = yaml.safe_load((root / "CITATION.cff").read_text("utf-8"))
+    date = str(cff["date-released"])
+    authors = "; ".join(a.get("name") or f"{a.get('family-names', '')}, {a.get('given-names', '')}" for a in cff["authors"])
+    tables = "\n".join(f"| `{name}` | {built.tables[name].num_rows:,} | {schema['description']} |"
+                       for name, schema in built.schemas.tables.items())
+    return _render((root / TEMPLATES / "README.md").read_text("utf-8"), {
+        "title": package["title"], "version": package["version"], "date": date, "tables": tables,
+        "citation": f"{authors} ({date[:4]}). *{cff['title']}* (Version {package['version']}) [Data set]."},
+        f"{TEMPLATES}/README.md")
+
+
+def _render(template: str, values: dict[str, str], name: str) -> bytes:
+    """`template` with each {{name}} replaced; a placeholder without a value is refused, not left in."""
+    unknown = sorted(set(re.findall(r"\{\{(\w+)\}\}", template)) - set(values))
+    if unknown:
+        raise Failed([Problem(name, None, "", f"has the placeholder {{{{{unknown[0]}}}}}, which tstalks release does not "
+                              f"fill", f"use only {', '.join('{{' + v + '}}' for v in values)}")])
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template).encode("utf-8")
 
 
 def sha256sums(files: dict[str, bytes]) -> bytes:
@@ -212,7 +240,7 @@ class Written:
 def write_release(project: Project, dist: Path | None = None) -> Written:
     """Build, check that the committed package may be released, validate the unpacked zip, then write the zip
     (to `dist`, default dist/) and the ledger. Raises Failed, writing nothing, when any of that fails."""
-    result = release(project, build(project))
+    result = release(project, stage.adopt_sqlite(project.root, build(project)))
     failures = unpacked_failures(result.zip, lambda folder: validate_package(folder).failures())
     if failures:
         raise Failed([Problem(result.path, None, "", f"the unpacked bundle does not validate: {f}",

@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -41,9 +42,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..build.pipeline import Build, build
+from ..build.pipeline import Build, build, with_file
 from ..core.problems import Failed, Problem
 from ..core.project import JOURNAL, LOCK, OUTPUTS, Project
+from ..core.sqlite import content_differences, sqlite_path, writer_version
 from ..validate import validate_package
 
 try:
@@ -249,6 +251,32 @@ def differences(root: Path, files: dict[str, bytes], outputs: tuple[str, ...] = 
     return changed
 
 
+def adopt_sqlite(root: Path, result: Build) -> Build:
+    """The build, keeping the committed SQLite file where another SQLite version wrote it and it holds what the
+    build's own file holds (its bytes differ only in layout; see build/sqlite.py), with a note saying so; or
+    noting that the content differs too. A file of this machine's version is compared by its bytes alone."""
+    rel = sqlite_path(result.schemas.package)
+    committed = root / rel
+    if rel not in result.files or not committed.is_file() or committed.is_symlink():
+        return result
+    raw, ours = committed.read_bytes(), result.files[rel]
+    theirs, mine = writer_version(raw), writer_version(ours)
+    if raw == ours or raw[:16] != ours[:16] or theirs == mine:  # equal, not SQLite, or the same library
+        return result
+    with tempfile.TemporaryDirectory(prefix="tstalks-sqlite-") as folder:
+        fresh = Path(folder) / "built.sqlite"
+        fresh.write_bytes(ours)
+        try:
+            differ = content_differences(committed, fresh)
+        except sqlite3.Error as exc:
+            differ = [f"the committed file cannot be read ({exc})"]
+    said = f"{rel}: the committed file was written by SQLite {theirs}, this machine has {mine}: compared by content"
+    if differ:
+        return Build(result.schemas, result.tables, result.files, result.skipped,
+                     (*result.notes, f"{said}, which differs ({differ[0]})"))
+    return with_file(result, rel, raw, f"{said}, the same; the committed file is kept")
+
+
 @dataclass(frozen=True)
 class Published:
     rows: dict[str, int]  # rows per table
@@ -256,6 +284,7 @@ class Published:
     skipped: dict[str, str]  # outputs this environment could not build, and why
     failures: list[str]  # why the staged package did not validate (nothing was replaced)
     recovered: list[str] = field(default_factory=list)  # what was left of stopped builds, and was put right
+    notes: tuple[str, ...] = ()  # what the build adopted from the checkout, and why
 
 
 def publish(project: Project, progress: Callable[[str], None] | None = None) -> Published:
@@ -264,7 +293,8 @@ def publish(project: Project, progress: Callable[[str], None] | None = None) -> 
     Raises Failed (nothing written) when the inputs have problems or another build is running."""
     with locked(project.root):
         recovered = recover(project.root)
-        result = build(project, progress=progress)
+        result = adopt_sqlite(project.root, build(project, progress=progress))
+        notes = result.notes
         rows = {name: table.num_rows for name, table in result.tables.items()}
         files, outputs, skipped = result.files, result.outputs, result.skipped
         del result  # the tables' columns are not needed to validate what was written; free them first
@@ -272,11 +302,12 @@ def publish(project: Project, progress: Callable[[str], None] | None = None) -> 
         if found:
             raise Failed(found)
         failures = write(project.root, files, lambda folder: validate_package(folder, progress=progress).failures(), outputs)
-        return Published(rows, len(files), skipped, failures, recovered)
+        return Published(rows, len(files), skipped, failures, recovered, notes)
 
 
 def check(project: Project, progress: Callable[[str], None] | None = None) -> tuple[Build, list[str]]:
-    """A fresh build, and the committed outputs that differ from it (written nothing)."""
+    """A fresh build, and the committed outputs that differ from it (written nothing). A committed SQLite file
+    of another SQLite version is compared by content (`adopt_sqlite`); the build's notes say so."""
     with locked(project.root, shared=True):
-        result = build(project, progress=progress)
+        result = adopt_sqlite(project.root, build(project, progress=progress))
         return result, differences(project.root, result.files, result.outputs)

@@ -3,5 +3,6 @@ frictionless (frictionless is imported only when asked for)."""
 from .package import Report, validate_package
 from .remote import Unreachable, fetched
 from .runtime import skip_pandas
+from .sqlite import SqliteCheck, sqlite_problems
 
-__all__ = ["Report", "Unreachable", "fetched", "skip_pandas", "validate_package"]
+__all__ = ["Report", "SqliteCheck", "Unreachable", "fetched", "skip_pandas", "sqlite_problems", "validate_package"]

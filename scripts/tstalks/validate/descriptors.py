@@ -26,6 +26,9 @@ from ..core.project import CSV_DESCRIPTOR, PARQUET_DESCRIPTOR
 from ..core.schemas import OWN, Schemas
 from ..core.tableschema import ARROW
 
+# Formats of the non-tabular resources a package may list (no Table Schema: their path, bytes and hash are
+# checked, and the SQLite file against the CSV tables). Anything else without a Table Schema is refused.
+FILE_FORMATS = ("sqlite",)
 MAX_DESCRIPTOR = 256 << 20  # bytes: a descriptor is metadata; a larger file is refused unread (memory)
 KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
          stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
@@ -66,13 +69,19 @@ def locate(location: Path) -> Located | str:
 class Descriptor:
     path: Path
     name: str  # relative to the package folder, for messages
-    resources: list[dict[str, Any]]  # name, path, schema (keys as lists), format, hash, bytes of each resource
+    resources: list[dict[str, Any]]  # name, path, schema (keys as lists), format, hash, bytes of each table
     unsafe: dict[str, str] = field(default_factory=dict)  # resource name -> why its path is refused
+    files: list[dict[str, Any]] = field(default_factory=list)  # non-tabular resources: name, path, format, hash, bytes
 
     @property
     def usable(self) -> list[dict[str, Any]]:
-        """The resources whose files may be read."""
+        """The tables whose files may be read."""
         return [r for r in self.resources if r["name"] not in self.unsafe]
+
+    @property
+    def usable_files(self) -> list[dict[str, Any]]:
+        """The non-tabular resources whose files may be read."""
+        return [r for r in self.files if r["name"] not in self.unsafe]
 
     def file(self, resource: dict[str, Any]) -> Path:
         return self.path.parent / resource["path"]
@@ -106,7 +115,10 @@ def read(path: Path, name: str) -> Descriptor:
             raise NotADescriptor(f"resources {seen[r['name']]} and {i} are both named {shown(r['name'], quote=True)}; "
                                  "each resource needs its own name")
         seen[r["name"]] = i
-    return Descriptor(path, name, resources)
+    tables = [r for r in resources if r["schema"] is not None]
+    if not tables:
+        raise NotADescriptor("lists no table (a resource with a Table Schema)")
+    return Descriptor(path, name, tables, files=[r for r in resources if r["schema"] is None])
 
 
 def read_small(path: Path, limit: int) -> bytes:
@@ -142,17 +154,23 @@ def _resource(r: Any, i: int) -> dict[str, Any]:
     if not isinstance(path, str) or not path:
         raise NotADescriptor(f"{label} has no path (inline data is not a published table)")
     schema = r.get("schema")
+    if schema is None and r.get("format") in FILE_FORMATS:
+        return {**_sized(r, label), "name": r["name"], "path": path, "schema": None, "format": r["format"]}
     if not isinstance(schema, dict):
         raise NotADescriptor(f"{label} has no Table Schema written in the descriptor" +
                              (f" (a reference, {shown(schema, quote=True)}, is not followed)" if isinstance(schema, str) else ""))
+    return {**_sized(r, label), "name": r["name"], "path": path, "schema": _schema(schema, label), "format": r.get("format")}
+
+
+def _sized(r: dict[str, Any], label: str) -> dict[str, Any]:
+    """The resource's hash and bytes, checked to be text and a count."""
     hash_ = r.get("hash")
     if hash_ is not None and not isinstance(hash_, str):
         raise NotADescriptor(f"{label}: its hash is not text")
     size = r.get("bytes")
     if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
         raise NotADescriptor(f"{label}: its bytes is not a count of bytes")
-    return {"name": r["name"], "path": path, "schema": _schema(schema, label), "format": r.get("format"),
-            "hash": hash_, "bytes": size}
+    return {"hash": hash_, "bytes": size}
 
 
 def _schema(schema: dict[str, Any], label: str) -> dict[str, Any]:
@@ -245,7 +263,7 @@ def check_paths(root: Path, descriptors: list[Descriptor]) -> list[str]:
     """Refuse every unsafe resource path (recorded on its descriptor); the findings, one per resource."""
     found = []
     for d in descriptors:
-        for r in d.resources:
+        for r in [*d.resources, *d.files]:
             why = unsafe_path(root, d.path.parent, r["path"])
             if why:
                 d.unsafe[r["name"]] = why

@@ -33,7 +33,7 @@ class Files:
     def __init__(self, descriptors: list[Descriptor], hasher: Executor):
         self.algorithms: dict[Path, set[str]] = {}
         for d in descriptors:
-            for r in d.usable:
+            for r in [*d.usable, *d.usable_files]:
                 if r["hash"] and algorithm_of(r["hash"])[0] in ALGORITHMS:
                     self.algorithms.setdefault(d.file(r), set()).add(algorithm_of(r["hash"])[0])
         self.hasher = hasher
@@ -78,7 +78,7 @@ def check_hashes(descriptors: list[Descriptor], files: Files) -> tuple[bool, str
     """Every resource's byte count and hash, each with the algorithm its descriptor names: (all match, detail)."""
     bad, used = [], set()
     for d in descriptors:
-        for r in d.usable:
+        for r in [*d.usable, *d.usable_files]:
             name = d.rel(r)
             if not r["hash"]:
                 bad.append(f"{name} has no hash to check")

@@ -28,9 +28,11 @@ from .files import Files, check_hashes
 from .parity import differences
 from .runtime import jemalloc
 from .seedcheck import SpanCheck
+from .sqlite import Background
 from .stock import run_frictionless
 
 SPANS = "spans equal their seed text"
+SQLITE = "the SQLite file holds the CSV tables (rows, keys, integrity, foreign keys)"
 PARITY = "CSV and Parquet hold identical rows and types"
 HASHES = "resource bytes and hashes"
 PATHS = "resource paths: relative, inside the package, regular files"
@@ -82,6 +84,7 @@ class _Run:
     stock: bool
     files: Files
     seeds: SpanCheck
+    sqlite: Background | str  # the SQLite file's check, running; or why there is none
     parity: dict[str, list[str]] = field(default_factory=dict)  # resource -> how its Parquet copy differs
     broken: dict[str, set[str]] = field(default_factory=dict)  # resource -> fields with errors ({""}: unreadable)
 
@@ -108,14 +111,32 @@ def validate_package(location: Path, report: Report | None = None, *, stock: boo
         return report
     span_tables = _tables(located, descriptors, report)
     unsafe = described.check_paths(located.root, descriptors)
-    report.add(PATHS, not unsafe, findings(unsafe) if unsafe else f"all {sum(len(d.resources) for d in descriptors)} safe")
-    with ThreadPoolExecutor(1) as hasher, ThreadPoolExecutor(1) as background, jemalloc():
+    report.add(PATHS, not unsafe, findings(unsafe) if unsafe else f"all {sum(len(d.resources) + len(d.files) for d in descriptors)} safe")
+    with ThreadPoolExecutor(1) as hasher, ThreadPoolExecutor(1) as background, ThreadPoolExecutor(1) as database, \
+            jemalloc():
         seeds = SpanCheck(located.root, span_tables, background)
+        sqlite = _sqlite(descriptors[0], database)
         try:
-            _validate(_Run(located, report, step, stock, Files(descriptors, hasher), seeds), descriptors)
+            _validate(_Run(located, report, step, stock, Files(descriptors, hasher), seeds, sqlite), descriptors)
         finally:
             seeds.cancel()  # when another check failed, it is not needed
+            if isinstance(sqlite, Background):
+                sqlite.close()
     return report
+
+
+def _sqlite(first: Descriptor, pool: ThreadPoolExecutor) -> Background | str:
+    """The check of the SQLite file the CSV descriptor lists, started (SQLite's own checks run from now on);
+    or why there is none."""
+    listed = [r for r in first.files if r["format"] == "sqlite"]
+    if not listed:
+        return f"{first.name} lists no SQLite file (a resource of format sqlite)"
+    if len(listed) > 1:
+        return f"{first.name} lists {len(listed)} SQLite files; tstalks validate compares one with the CSV"
+    if listed[0]["name"] in first.unsafe:
+        return f"{first.rel(listed[0])} not read: its path is refused above"
+    schemas = {r["name"]: r["schema"] for r in first.resources}
+    return Background(first.file(listed[0]), schemas, first.rel(listed[0]), pool)
 
 
 def _descriptors(located: Located, report: Report) -> list[Descriptor] | None:
@@ -128,7 +149,9 @@ def _descriptors(located: Located, report: Report) -> list[Descriptor] | None:
         except NotADescriptor as exc:
             report.add(f"descriptor {name}", False, str(exc))
             return None
-        report.add(f"descriptor {name}", True, f"{len(found[-1].resources)} resources")
+        tables, files = len(found[-1].resources), [f["format"] for f in found[-1].files]
+        report.add(f"descriptor {name}", True, f"{tables + len(files)} resources" +
+                   (f" ({tables} tables; {', '.join(files)}, without a Table Schema)" if files else ""))
     return found
 
 
@@ -170,6 +193,8 @@ def _validate(run: _Run, descriptors: list[Descriptor]) -> None:
 
     def visit(resource: dict[str, Any], cols: dict[str, tableschema.Column]) -> None:
         run.seeds.visit(resource, cols)  # may start the span check, which then runs beside what follows
+        if isinstance(run.sqlite, Background):
+            run.sqlite.visit(resource["name"], cols)  # compared in its own thread, beside what follows
         other = others.get(resource["name"])
         if pair and other:
             run.parity[resource["name"]] = differences(pair.file(other), pair.rel(other), resource, cols, run.files)
@@ -188,12 +213,27 @@ def _validate(run: _Run, descriptors: list[Descriptor]) -> None:
         _parity(run, first, pair)
     else:
         run.report.skip(PARITY, f"only {first.name} given: no other format to compare it with")
+    _sqlite_result(run)
     run.step("spans")
     status, detail = run.seeds.result(run.broken)
     if status == SKIP:
         run.report.skip(SPANS, detail)
     else:
         run.report.add(SPANS, status == OK, detail)
+
+
+def _sqlite_result(run: _Run) -> None:
+    if not isinstance(run.sqlite, Background):
+        run.report.skip(SQLITE, run.sqlite)
+        return
+    run.step("sqlite")
+    found, compared = run.sqlite.result(set(run.broken))
+    left = sorted(n for n in run.broken if n in run.sqlite.tables)
+    note = f" ({', '.join(left)} not compared: failed above)" if left else ""
+    if found:
+        run.report.add(SQLITE, False, findings(found) + note)
+    else:
+        run.report.add(SQLITE, True, f"{len(compared)} tables, their lookup tables and descriptions" + note)
 
 
 def _parquet(run: _Run, first: Descriptor, pair: Descriptor) -> None:

@@ -36,7 +36,7 @@ class _PandasWatch:
                 run(module)
                 api = getattr(pa.lib, "_pandas_api", None)  # private: if a pyarrow lacks it, there is nothing to redo
                 if api is not None:
-                    api.version  # pyarrow's look for pandas, which now finds it
+                    _ = api.version  # pyarrow's look for pandas, which now finds it
 
             spec.loader.exec_module = exec_module  # type: ignore[method-assign]
         return spec

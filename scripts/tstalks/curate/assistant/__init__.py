@@ -4,9 +4,9 @@ A pipeline of small stages over one typed document (`model.Draft`): layout -> me
 events -> quotes (structure, speakers, statements) -> proposals -> render. The words its rules look for are the
 project's lexicon (`curate/lexicon.py`, schemas/lexicons/)."""
 from .draft import draft
-from .known import known_from
+from .known import confirmed, known_from
 from .model import Draft, DraftPublished, Known
 from .names import slug
 from .render import render, render_bundle
 
-__all__ = ["Draft", "DraftPublished", "Known", "draft", "known_from", "render", "render_bundle", "slug"]
+__all__ = ["Draft", "DraftPublished", "Known", "confirmed", "draft", "known_from", "render", "render_bundle", "slug"]

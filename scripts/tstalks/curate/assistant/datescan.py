@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from ...core import dates
-from ...core.vocab import DateResolution
+from ...core.spans import find_all
+from ...core.vocab import DatePrecision, DateResolution
 from ..lexicon import Lexicon
 from ..text import sentence_at
-from .model import DraftDate, DraftPublished
+from .model import Draft, DraftDate, DraftPublished
 
 
 def _scanners() -> list[tuple[str, re.Pattern[str]]]:
@@ -19,6 +20,29 @@ def _scanners() -> list[tuple[str, re.Pattern[str]]]:
 
 
 _SCANNERS = _scanners()
+
+
+_ABSOLUTE = {DateResolution.EXPLICIT, DateResolution.URL_PATH}  # resolved without a publication date
+
+
+def _written(date: DraftDate) -> str:
+    assert date.value is not None
+    return {DatePrecision.DAY: date.value.isoformat(), DatePrecision.MONTH: date.value.isoformat()[:7]}.get(
+        date.precision or "", str(date.value.year))
+
+
+def spec(d: Draft, date: DraftDate) -> dict[str, object]:
+    """A registry entry's date as words of this article's body, with the occurrence when the words repeat there."""
+    words = " ".join(date.text.split())
+    first = d.published.first_day
+    if first and date.value and date.resolution not in _ABSOLUTE:
+        return {"value": _written(date), "note": f"'{words}' in {d.article_id}, resolved against {first}, the first day "
+                "the article can have appeared (its publication date is known only to the week)"}
+    out: dict[str, object] = {"expression": words, "article": d.article_id}
+    found = find_all(d.text, words, d.layout.body_start, d.layout.body_end)
+    if len(found) > 1:
+        out["occurrence"] = next((i for i, f in enumerate(found, 1) if f.start >= date.start), len(found))
+    return out
 
 
 def scan(text: str, start: int, end: int, pub: DraftPublished, lexicon: Lexicon | None = None) -> list[DraftDate]:
@@ -54,7 +78,7 @@ def _ahead(text: str, at: int, lexicon: Lexicon | None) -> bool:
 def _resolved(text: str, s: int, e: int, rule: str, pub: DraftPublished, ahead: bool) -> DraftDate:
     words = text[s:e]
     try:
-        r = dates.resolve(words, pub.date, pub.precision, ahead)
+        r = dates.resolve(words, pub.first_day or pub.date, DatePrecision.DAY if pub.first_day else pub.precision, ahead)
     except dates.DateError as exc:
         return DraftDate(s, e, words, rule, None, None, None, exc.message, ahead)
     return DraftDate(s, e, words, rule, r.date, r.precision, r.resolution, None, ahead)

@@ -37,10 +37,13 @@ def draft(text: str, known: Known, lexicon: Lexicon, article_id: str, seed_file:
         if inferred:
             d.published = inferred
             d.dates = datescan.scan(text, lay.body_start, lay.body_end, d.published, lexicon)
-    ctx = Context(known, lexicon, d.published.date)
+    ctx = Context(known, lexicon, d.published.reference)
     events.link(d, ctx)
     quotes.draft_quotes(d, ctx)
     proposals.propose(d, ctx)
+    if not d.outlet:
+        d.asks.append(Mark("no outlet found", "give it with `tstalks add --outlet` (the capture record), or add "
+                                               "`outlet:` if the page names it"))
     if not lay.title:
         d.asks.append(Mark("no headline found", "add `title:` if the page prints a headline (a photo caption is not one)"))
     return d

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ...core import dates
 from ...core.vocab import DatePrecision, EventRole, EventStatus
 from ..text import sentence_spans
+from . import datescan
 from .context import Context
 from .model import Draft, DraftDate, DraftEvent, KnownEvent, Mark, Mention, ProposedEvent
 from .names import slug
@@ -50,7 +51,9 @@ def link(d: Draft, ctx: Context) -> None:
     lay = d.layout
     for sentence in _event_sentences(d, ctx, lay.body_start, lay.body_end):
         fits = sorted((_fit(ev, sentence, ctx) for ev in ctx.known.events.values()), key=lambda f: -f.score)
-        chosen = _chosen([f for f in fits if f.score >= MATCH and not f.date_refused and f.event.event_id not in used])
+        # Another mention of an event already linked is no reason to link the next best event instead.
+        chosen = [f for f in _chosen([f for f in fits if f.score >= MATCH and not f.date_refused])
+                  if f.event.event_id not in used]
         for fit in chosen:
             used.add(fit.event.event_id)
             d.events.append(_mention(sentence, fit))
@@ -96,37 +99,60 @@ def _mention(sentence: _Sentence, fit: _Fit) -> DraftEvent:
 
 
 def _propose(d: Draft, ctx: Context, sentence: _Sentence) -> None:
-    """A new event for a sentence dated to the day or month that names participants, when no registry event fits."""
-    date = sentence.date
+    """A new event for a sentence that reports one no registry event fits: a meeting when dated to the day or
+    month, an event of another kind (an attack, an election, a war) when the sentence names who took part."""
+    date = sentence.date if sentence.date and sentence.date.value else None
     kind = next((code for code, rx in ctx.lexicon.event_words.items() if rx.search(sentence.text)), "meeting")
     people = [m for m in sentence.people if not m.medium]
-    dated = bool(date and date.value and date.precision in (DatePrecision.DAY, DatePrecision.MONTH))
-    # A meeting is proposed when dated to the day or month; an event of another kind (an attack, an election, a
-    # war) when the sentence names who took part, dated or not.
-    if not people or not (dated or kind != "meeting"):
+    if not people or not (_dated(date) or kind != "meeting"):
         return
-    city = next((c for c in sorted({e.city for e in ctx.known.events.values() if e.city}) if re.search(rf"\b{re.escape(c)}\b", sentence.text)), None)
-    status = _status(sentence.text, date, d, ctx)
-    when = "" if date is None or date.value is None else (
-        date.value.isoformat() if date.precision == DatePrecision.DAY else date.value.strftime("%Y-%m" if date.precision == DatePrecision.MONTH else "%Y"))
-    eid = _unique_id(slug(f"{kind} {city or ''} {when or d.article_id}"), set(ctx.known.events) | set(d.proposed_events))
-    names = _unique([(m.participant_id, m.text, m.text) for m in sentence.people if not m.medium])
-    title = _title(kind, [n for _, n, _ in names], city, sentence.text)
-    evidence = (f"{date.text} -> {date.value} ({date.precision}); " if date and date.value else "") + " ".join(sentence.text.split())
-    spec = {"expression": " ".join(date.text.split()), "article": d.article_id} if date and date.value else None
-    d.proposed_events[eid] = ProposedEvent(eid, kind, title, status, Mark(
+    city = _city(sentence.text, ctx)
+    eid = _unique_id(slug(f"{kind} {city or ''} {_when(date) or d.article_id}"), set(ctx.known.events) | set(d.proposed_events))
+    title = _title(kind, [n for _, n, _ in _unique([(m.participant_id, m.text, m.text) for m in people])], city, sentence.text)
+    words = " ".join(sentence.text.split())
+    evidence = _evidence(date, words)
+    d.proposed_events[eid] = ProposedEvent(eid, kind, title, _status(sentence.text, date, d, ctx), Mark(
         "a sentence reporting an event that no registry event fits: its type, place, date and status as the "
-        "sentence gives them; title from its participants", evidence), spec, city)
+        "sentence gives them; title from its participants", evidence), _date_of(date, d), city)
     roles = [(m.participant_id, _role(m, sentence.text), m.text) for m in people]
-    d.events.append(DraftEvent(eid, True, " ".join(sentence.text.split()), sentence.start, sentence.end,
-                               date.text if spec and date else None, tuple(_unique(roles)),
-                               Mark("a sentence reporting a new event", evidence)))
+    d.events.append(DraftEvent(eid, True, words, sentence.start, sentence.end, _text_of(date),
+                               tuple(_unique(roles)), Mark("a sentence reporting a new event", evidence)))
+
+
+def _text_of(date: DraftDate | None) -> str | None:
+    return date.text if date else None
+
+
+def _dated(date: DraftDate | None) -> bool:
+    return bool(date and date.precision in (DatePrecision.DAY, DatePrecision.MONTH))
+
+
+def _evidence(date: DraftDate | None, words: str) -> str:
+    return (f"{date.text} -> {date.value} ({date.precision}); " if date else "") + words
+
+
+def _date_of(date: DraftDate | None, d: Draft) -> dict[str, object] | None:
+    """The proposed event's date as the article words it, for the build to resolve against its publication."""
+    return datescan.spec(d, date) if date else None
+
+
+def _city(text: str, ctx: Context) -> str | None:
+    """A city the registry's events are held in, named in the sentence."""
+    cities = sorted({e.city for e in ctx.known.events.values() if e.city})
+    return next((c for c in cities if re.search(rf"\b{re.escape(c)}\b", text)), None)
+
+
+def _when(date: DraftDate | None) -> str:
+    if date is None or date.value is None:
+        return ""
+    form = {DatePrecision.DAY: "%Y-%m-%d", DatePrecision.MONTH: "%Y-%m"}.get(date.precision or "", "%Y")
+    return date.value.strftime(form)
 
 
 def _status(text: str, date: DraftDate | None, d: Draft, ctx: Context) -> str:
     if ctx.lexicon.cue("proposal", text):
         return EventStatus.PROPOSED
-    later = bool(date and d.published.date and date.value and date.value > d.published.date)
+    later = bool(date and d.published.reference and date.value and date.value > d.published.reference)
     if (date and date.ahead) or ctx.lexicon.cue("future", text) or later:
         return EventStatus.PLANNED
     return EventStatus.OCCURRED
@@ -170,28 +196,28 @@ def _title_overlap(title: str, sentence: str) -> float:
 
 
 def _fit(ev: KnownEvent, sentence: _Sentence, ctx: Context) -> _Fit:
-    """How well a registry event fits a sentence, and why."""
-    score, reasons = 0.0, []
+    """How well a registry event fits a sentence, and why; refused where the sentence cannot be about it."""
     words = ctx.lexicon.event_words.get(ev.event_type or "")
     typed = bool(words and words.search(sentence.text))
-    if typed:
-        score += 1.0
-        reasons.append(f"words of a {ev.event_type}")
     overlap = _title_overlap(ev.title, sentence.text)
     if not typed and overlap < 0.5:  # a sentence about something else: its dates, places and names say nothing of this event
         return _Fit(0.0, "neither the words of its type nor of its title", ev, True)
-    if overlap >= 0.34:
-        score += 1.5 if overlap >= 0.5 else 1.0
-        reasons.append(f"{overlap:.0%} of the title's words")
-    points, why = _date_fit(ev, sentence.own) if sentence.own else _context_fit(ev, sentence.dates)
-    score += points
-    reasons += why
+    parts = [(1.0 if typed else 0.0, [f"words of a {ev.event_type}"] if typed else []),
+             ((1.5 if overlap >= 0.5 else 1.0, [f"{overlap:.0%} of the title's words"]) if overlap >= 0.34 else (0.0, [])),
+             _date_fit(ev, sentence.own) if sentence.own else _context_fit(ev, sentence.dates),
+             _anaphora(ev, sentence, ctx), _kind_fit(ev, sentence.text, ctx), _place_and_people(ev, sentence)]
+    score = sum(p for p, _ in parts)
+    return _Fit(score, "; ".join(r for _, rs in parts for r in rs), ev, _refused(ev, sentence, ctx, overlap))
+
+
+def _anaphora(ev: KnownEvent, sentence: _Sentence, ctx: Context) -> tuple[float, list[str]]:
     if ctx.last_meeting == ev.event_id and not sentence.own and _ANAPHORA.search(sentence.text):
-        score += 1.5
-        reasons.append("'the meeting': the meeting the article last reported")
-    points, why = _kind_fit(ev, sentence.text, ctx)
-    score += points
-    reasons += why
+        return 1.5, ["'the meeting': the meeting the article last reported"]
+    return 0.0, []
+
+
+def _place_and_people(ev: KnownEvent, sentence: _Sentence) -> tuple[float, list[str]]:
+    score, reasons = 0.0, []
     if ev.city and re.search(rf"\b{re.escape(ev.city)}\b", sentence.text):
         score += 1.0
         reasons.append(f"place {ev.city}")
@@ -199,13 +225,18 @@ def _fit(ev: KnownEvent, sentence: _Sentence, ctx: Context) -> _Fit:
     if shared:
         score += 0.5 * len(shared)
         reasons.append("participants " + ", ".join(sorted(shared)))
+    return score, reasons
+
+
+def _refused(ev: KnownEvent, sentence: _Sentence, ctx: Context, overlap: float) -> bool:
+    """A sentence dated in its own words does not report an event its dates miss, nor an undated one unless it uses
+    its title's words; and an event that begins after the article appeared is not one it reports as past."""
     own = [x for x in sentence.own if x.value]
-    refused = bool(own) and ev.date is not None and not any(_fits(x, ev) for x in own)
-    # A sentence dated in its own words does not report an undated registry event unless it uses its title's words.
-    refused = refused or (bool(own) and ev.date is None and overlap < 0.6)
-    # An event that begins after the article appeared cannot be what it reports as having happened.
-    refused = refused or bool(ctx.published and ev.date and ev.date > ctx.published and not ctx.lexicon.cue("future", sentence.text))
-    return _Fit(score, "; ".join(reasons), ev, refused)
+    if own and ev.date is not None and not any(_fits(x, ev) for x in own):
+        return True
+    if own and ev.date is None and overlap < 0.6:
+        return True
+    return bool(ctx.published and ev.date and ev.date > ctx.published and not ctx.lexicon.cue("future", sentence.text))
 
 
 def _kind_fit(ev: KnownEvent, text: str, ctx: Context) -> tuple[float, list[str]]:
@@ -228,7 +259,7 @@ def _context_fit(ev: KnownEvent, found: list[DraftDate]) -> tuple[float, list[st
     return (1.0, [f"the date before, '{d.text}', fits {ev.date}"]) if d else (0.0, [])
 
 
-_ANAPHORA = re.compile(r"the\s+(?:meeting|talks|gathering|session)", re.I)
+_ANAPHORA = re.compile(r"\bthe\s+(?:meeting|talks|gathering|session)\b", re.I)
 
 
 def _fits(d: DraftDate, ev: KnownEvent) -> bool:

@@ -2,23 +2,25 @@
 that, from a weekday in the body that names a known event)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from ...core import dates
 from ...core.spans import pattern
 from ...core.vocab import ArticleDateSource as SOURCE
-from ...core.vocab import DatePrecision, DateResolution
+from ...core.vocab import DatePrecision, DateResolution, EventStatus
 from ..text import sentence_at
 from . import layout as layout_rules
-from .model import DraftDate, DraftPublished, Known, Mark, Mention
+from .model import DraftDate, DraftPublished, Known, KnownEvent, Mark, Mention
 
 _HOUSE_NAME = re.compile(r"\b(?:Support|Join|Subscribe\s+to|from|with)\s+(?P<name>(?:The\s+)?[A-Z][\w-]*[a-z][\w-]*"
                          r"(?:\s+[A-Z][\w-]*[a-z][\w-]*){0,3})")
 
 
-def outlet(text: str, lay: layout_rules.Layout, known: Known) -> str:
+def outlet(text: str, lay: layout_rules.Layout, known: Known) -> str | None:
     """The outlet: one the registries know that the page names outside the body or in its URL's host; else the
-    name the publisher's own blocks invite the reader to support, join or hear from; else the URL's host."""
+    name the publisher's own blocks invite the reader to support, join or hear from; else the URL's host; else
+    none (the draft asks for it)."""
     outside = text[: lay.body_start] + " " + text[lay.body_end:]
     host = re.sub(r"^https?://(?:www\.)?", "", lay.own_url.text).split("/")[0] if lay.own_url else ""
     for name in sorted(known.outlets, key=len, reverse=True):
@@ -31,7 +33,7 @@ def outlet(text: str, lay: layout_rules.Layout, known: Known) -> str:
                 names[m.group("name")] = names.get(m.group("name"), 0) + 1
     if names:
         return max(names, key=lambda n: (names[n], len(n)))
-    return host or "UNKNOWN OUTLET"
+    return host or None
 
 
 def published(lay: layout_rules.Layout, url: str | None, given: str | None, url_given: bool = False) -> DraftPublished:
@@ -55,7 +57,7 @@ def published(lay: layout_rules.Layout, url: str | None, given: str | None, url_
         return DraftPublished(SOURCE.INFERRED, value=path.date.isoformat(), date=path.date, precision=path.precision,
                               note=f"read from the /YYYY/MM/DD/ path of the URL supplied at capture ({url})",
                               mark=Mark("a dated path in the URL supplied at capture", url or ""))
-    return DraftPublished(SOURCE.UNKNOWN, note="DRAFT: the seed prints no publication date; say what the text establishes",
+    return DraftPublished(SOURCE.UNKNOWN, note="the seed prints no publication date and no dated URL",
                           mark=Mark("no printed date, no dated URL", "nothing found"))
 
 
@@ -70,25 +72,45 @@ def _url_date(url: str | None) -> dates.Resolved | None:
 
 
 def infer_published(text: str, found: list[DraftDate], mentions: list[Mention], known: Known) -> DraftPublished | None:
-    """No printed date: a weekday naming a registry event of that weekday dates the article on or after it."""
+    """No printed date: a weekday in a sentence naming the place or participants of the one registry event that
+    took place on such a weekday dates the article to the week after it (the weekday rule looks back at most six
+    days), written at the precision that week allows (conventions §3: a004)."""
     for d in found:
         if d.rule != DateResolution.WEEKDAY:
             continue
         sentence = sentence_at(text, d.start)
-        people = {m.participant_id for m in mentions if sentence[0] <= m.start < sentence[1]}
-        city_text = text[sentence[0]: sentence[1]]
         day_name = re.search(r"[A-Za-z]+day", d.text)
         weekday = dates.WEEKDAYS[day_name.group(0).lower()] if day_name else -1
-        for e in known.events.values():
-            if e.date is None or e.precision != DatePrecision.DAY or e.date.weekday() != weekday:
-                continue
-            place = bool(e.city and re.search(rf"\b{re.escape(e.city)}\b", city_text))
-            shared = people & e.participants
-            if (place and len(shared) >= 1) or len(shared) >= 2:
-                return DraftPublished(
-                    SOURCE.INFERRED, value=e.date.isoformat(), date=e.date, precision=DatePrecision.DAY,
-                    note=(f"DRAFT: '{d.text}' names the weekday of registry event {e.event_id} ({e.date}); "
-                          "the article is dated to that day, the earliest date consistent with the weekday"),
-                    mark=Mark("no printed date: a weekday naming a registry event of that weekday",
-                              " ".join(text[sentence[0]:sentence[1]].split())))
+        people = {m.participant_id for m in mentions if sentence[0] <= m.start < sentence[1]}
+        fits = [e for e in known.events.values() if _held_that_weekday(e, weekday, people, text[sentence[0]:sentence[1]])]
+        if len(fits) == 1:
+            return _week_after(fits[0], d.text, " ".join(text[sentence[0]:sentence[1]].split()))
     return None
+
+
+def _held_that_weekday(e: KnownEvent, weekday: int, people: set[str], sentence: str) -> bool:
+    if e.date is None or e.precision != DatePrecision.DAY or e.date.weekday() != weekday:
+        return False
+    if e.status not in (None, EventStatus.OCCURRED):  # "met on Wednesday" is not a meeting still planned
+        return False
+    place = bool(e.city and re.search(rf"\b{re.escape(e.city)}\b", sentence))
+    shared = people & e.participants
+    return (place and len(shared) >= 1) or len(shared) >= 2
+
+
+def _week_after(e: KnownEvent, words: str, sentence: str) -> DraftPublished:
+    """The article appeared on the event's day or in the six days after: the month, or the year, that holds them."""
+    assert e.date is not None
+    first: dt.date = e.date
+    last = first + dt.timedelta(days=6)
+    precision, value = ((DatePrecision.MONTH, first.strftime("%Y-%m")) if (first.year, first.month) == (last.year, last.month)
+                        else (DatePrecision.YEAR, str(first.year)) if first.year == last.year else (None, None))
+    if precision is None or value is None:
+        return DraftPublished(SOURCE.UNKNOWN, note=f"'{words}' dates it to {first}-{last}, across a year's end",
+                              mark=Mark("no printed date: a weekday naming a registry event of that weekday", sentence))
+    start, _ = dates.parse_value(value)
+    return DraftPublished(SOURCE.INFERRED, value=value, date=start, precision=precision,
+                          note=(f"'{words}' names the weekday of {e.event_id} ({e.date}), so the article appeared between "
+                                f"{first} and {last} (the weekday rule looks back at most six days)"),
+                          mark=Mark("no printed date: a weekday naming a registry event of that weekday", sentence),
+                          first_day=first)

@@ -89,6 +89,15 @@ class DraftPublished:
     date: dt.date | None = None
     precision: str | None = None
     mark: Mark = Mark("none", "none")
+    # Only the week is known (a weekday naming a registry event): relative dates of the body are resolved against its
+    # first day for the draft, and dated entries then carry the resolved value with that reasoning, not an expression
+    # the build could not resolve against a month or a year.
+    first_day: dt.date | None = None
+
+    @property
+    def reference(self) -> dt.date | None:
+        """The day the draft reads relative words against: the first possible day, else the date."""
+        return self.first_day or self.date
 
 
 @dataclass(frozen=True)
@@ -141,7 +150,7 @@ class Draft:
     sha256: str
     text: str
     layout: Layout
-    outlet: str
+    outlet: str | None  # None: found nowhere, and not given at capture
     url: str | None
     published: DraftPublished
     mentions: list[Mention] = field(default_factory=list)
@@ -171,6 +180,8 @@ class Attribution:
     org: str | None = None
     proposed: dict[str, str] = field(default_factory=dict)  # name -> proposed participant id
     statements: dict[tuple[str, str], str] = field(default_factory=dict)  # (speaker, "") -> proposed statement id
+    via: str | None = None  # the medium that relayed the last quote
+    via_speaker: str | None = None  # whose words it relayed
 
 
 # What the registries already know
@@ -190,6 +201,7 @@ class KnownEvent:
     event_type: str | None = None
     event_format: str | None = None
     event_level: str | None = None
+    status: str | None = None  # an event_status code
 
 
 @dataclass(frozen=True)
@@ -202,3 +214,4 @@ class Known:
     statements: dict[str, dict[str, Any]]  # id -> statement row
     outlets: set[str]
     cow: dict[str, int] = field(default_factory=dict)  # ISO alpha-3 -> Correlates of War number (schemas/codelists/cow_state.csv)
+    quotes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # statement id -> its quotes' words in other articles

@@ -53,18 +53,22 @@ def spellings(known: Known) -> dict[str, str]:
         if row["participant_kind"] == ParticipantKind.STATE and row.get("country_code"):
             for name in iso_names(row["country_code"]):
                 out.setdefault(name, pid)
-    surnames: dict[str, set[str]] = {}
-    for pid, row in known.participants.items():
-        if row["participant_kind"] != ParticipantKind.PERSON:
-            continue
-        for spelling in [s for s, p in out.items() if p == pid]:
-            last = re.sub(r"^(?:al|el)-", "", spelling.split()[-1], flags=re.IGNORECASE)
-            if len(spelling.split()) > 1 and len(last) > 2:
-                surnames.setdefault(last, set()).add(pid)
-    for last, ids in surnames.items():
+    for last, ids in _surnames(known, out).items():
         if len(ids) == 1 and last not in out:
             out[last] = next(iter(ids))
     return out
+
+
+def _surnames(known: Known, spelled: dict[str, str]) -> dict[str, set[str]]:
+    """Surname -> the persons whose spellings of two words or more end with it."""
+    surnames: dict[str, set[str]] = {}
+    for spelling, pid in spelled.items():
+        if known.participants[pid]["participant_kind"] != ParticipantKind.PERSON or len(spelling.split()) < 2:
+            continue
+        last = re.sub(r"^(?:al|el)-", "", spelling.split()[-1], flags=re.IGNORECASE)
+        if len(last) > 2:
+            surnames.setdefault(last, set()).add(pid)
+    return surnames
 
 
 def titled(lexicon: Lexicon) -> re.Pattern[str]:

@@ -199,6 +199,7 @@ def _quote(r: _Reading, phrase: Phrase | None, s: int, e: int, mode: str, rule: 
         via = via or (speaker if speakers.is_medium(speaker, d, ctx) else None)
         speaker = r.state.last = body
         evidence += f" (the registry statement {statement} of {body} about the same event)"
+    r.state.via, r.state.via_speaker = via, speaker
     d.quotes.append(DraftQuote(s, e, d.text[s:e], speaker, speaker not in ctx.known.participants, statement,
                                Mark(f"{mode}: {rule}", evidence),
                                occurrence(d.text, d.text[s:e], s, d.layout.body_start, d.layout.body_end), mode, via))
@@ -217,13 +218,12 @@ def _via(r: _Reading, phrase: Phrase | None, speaker: str | None, sentence: Span
         relayed = speakers.relay(d, carried.group("medium"), sentence[0] + 0, sentence[1], ctx)
         if relayed and relayed != speaker:
             return relayed
-    told = re.search(r"\btold\s+", d.text[sentence[0]:sentence[1]])
-    if told:
-        at = sentence[0] + told.end()
-        medium = next((m for m in d.mentions if at <= m.start <= at + 40 and m.medium), None)
-        if medium:
-            return medium.participant_id
+    if speaker and speaker == r.state.via_speaker and (phrase is None or _PRONOUN.fullmatch(phrase.words.strip())):
+        return r.state.via  # '"...," it said' after an agency's report of the ministry's words: the same report
     return speaker if speakers.is_medium(speaker, d, ctx) and _other_source(r, sentence, speaker) else None
+
+
+_PRONOUN = re.compile(r"(?:it|they|he|she)", re.IGNORECASE)
 
 
 def _other_source(r: _Reading, sentence: Span, medium: str | None) -> bool:

@@ -38,7 +38,7 @@ def render_bundle(d: Draft) -> tuple[str, dict[str, str]]:
 
 def _entry(fields: list[tuple[str, Any]], mark: Mark) -> list[str]:
     """One registry entry: its fields in order (those without a value left out), then its draft mark."""
-    out = []
+    out: list[str] = []
     for k, v in fields:
         if v is None or v == () or v == []:
             continue
@@ -83,7 +83,7 @@ def _statement(s: ProposedStatement) -> list[str]:
 def _metadata(d: Draft) -> list[str]:
     lay = d.layout
     out = [f"article: {d.article_id}", "seed:", f"  file: {_q(d.seed_file)}", f"  sha256: {_q(d.sha256)}"]
-    if "outlet" not in d.given:
+    if d.outlet and "outlet" not in d.given:
         out.append(f"outlet: {_q(d.outlet)}")
     if d.url and "url" not in d.given:
         out.append(f"url: {_q(d.url)}")
@@ -184,10 +184,12 @@ def _set_aside(u: DraftUncoded) -> list[str]:
 
 def _draft_block(d: Draft) -> list[str]:
     """The top-level `draft:` block: drafted fields, aliases, proposed participants, date expressions."""
-    out = ["draft:", "  fields:"]
-    for k, m in _fields(d).items():
-        if k not in d.given:
-            out += [f"    {k}:", f"      rule: {_q(m.rule)}", f"      evidence: {_q(m.evidence)}"]
+    out = ["draft:"]
+    fields = [(k, m) for k, m in _fields(d).items() if k not in d.given]
+    if fields:
+        out.append("  fields:")
+    for k, m in fields:
+        out += [f"    {k}:", f"      rule: {_q(m.rule)}", f"      evidence: {_q(m.evidence)}"]
     if d.aliases:
         out.append("  aliases:")
         how = "a spelling of a registry participant found in the body (surnames of persons included)"
@@ -202,13 +204,13 @@ def _draft_block(d: Draft) -> list[str]:
         for x in d.dates:
             value = (f"{x.value} ({x.precision}, rule {x.resolution})" if x.value else f"unresolved: {x.error}")
             out += [f"    - expression: {_q(' '.join(x.text.split()))}", f"      resolved: {_q(value)}"]
-    return out
+    return out if len(out) > 1 else ["draft: {}  # nothing drafted at the top level; delete this line"]
 
 
 def _fields(d: Draft) -> dict[str, Mark]:
     lay = d.layout
     fields = {"outlet": Mark("a known outlet named outside the body, the name the publisher's blocks use, "
-                             "the URL's host, or a placeholder", d.outlet)}
+                             "or the URL's host", d.outlet)} if d.outlet else {}
     if d.url:
         fields["url"] = Mark(lay.own_url.rule if lay.own_url else "given with --url", d.url)
     if lay.title:

@@ -3,11 +3,16 @@ fits, or else a statement proposed for the registry, with its speaker, event, ki
 in the quote's words and its topics. Quotes of one speaker about one event in one article share a statement."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+from typing import Any
+
+from rapidfuzz import fuzz
 
 from ...core import dates
 from ...core.vocab import ParticipantKind
+from . import datescan
 from .context import Context
 from .model import Attribution, Draft, DraftDate, DraftEvent, Mark, ProposedStatement
 from .names import is_medium, slug
@@ -25,20 +30,18 @@ def assign(d: Draft, ctx: Context, state: Attribution, speaker: str, s: int, e: 
     Syrian ministry's readout of it)."""
     event = _event_of(d, s, sentence)
     date = _date_of(d, s, e, sentence)
-    stands_for = is_medium(ctx.known.participants.get(speaker) or {}) or any(
-        m.participant_id == speaker and m.medium for m in d.mentions) or bool(
-        phrase and re.search(r"\b(?:side|delegation|party)$", phrase.words.strip(), re.I))
-    known = (_known(ctx, speaker, event, date) or _known_in_article(d, ctx, speaker) or _known_near(d, ctx, speaker)
-             or (_known_of_state(d, ctx, speaker, event) if stands_for else None))
+    known = (_known_words(ctx, d.text[s:e]) or _known(ctx, speaker, event, date) or _known_in_article(d, ctx, speaker)
+             or _known_near(d, ctx, speaker)
+             or (_known_of_state(d, ctx, speaker, event) if _stands_for_a_body(d, ctx, speaker, phrase) else None))
     if known:
         return known, ctx.known.statements[known]["speaker_id"]
-    key = (speaker, event.event_id if event else "")
-    if key in state.statements:
-        return state.statements[key], speaker
+    same = _same_occasion(d, state, speaker, date)
+    if same:
+        return same, speaker
     kind = _kind(d, ctx, speaker, sentence, phrase)
     spec, why = _date_spec(d, event, date, kind)
     sid = _unique(_proposed_id(d, speaker, kind, event, date, ctx), set(ctx.known.statements) | set(d.statements))
-    state.statements[key] = sid
+    state.statements[(speaker, date.value.isoformat() if date and date.value else "")] = sid
     words = " ".join(d.text[s:e].split())
     d.statements[sid] = ProposedStatement(
         sid, speaker, kind, _summary(d, ctx, speaker, words), Mark(
@@ -47,6 +50,34 @@ def assign(d: Draft, ctx: Context, state: Attribution, speaker: str, s: int, e: 
             " ".join(d.text[sentence[0]:sentence[1]].split())),
         event.event_id if event else None, spec, _topics(ctx, d.text[sentence[0]:sentence[1]]))
     return sid, speaker
+
+
+def _stands_for_a_body(d: Draft, ctx: Context, speaker: str, phrase: Phrase | None) -> bool:
+    """A medium, or "the Syrian side": words of a state's body, whichever body of the state the registries know."""
+    medium = is_medium(ctx.known.participants.get(speaker) or {}) or any(
+        m.participant_id == speaker and m.medium for m in d.mentions)
+    return medium or bool(phrase and re.search(r"\b(?:side|delegation|party)$", phrase.words.strip(), re.I))
+
+
+def _same_occasion(d: Draft, state: Attribution, speaker: str, date: DraftDate | None) -> str | None:
+    """The statement already proposed for the speaker's words in this article: one communicative act, whatever
+    events its words touch (conventions §6), unless the text dates the two passages apart. An undated passage goes
+    with the speaker's last statement; an undated statement takes the date of a later passage that has one."""
+    when = date.value.isoformat() if date and date.value else ""
+    if (speaker, when) in state.statements:
+        return state.statements[(speaker, when)]
+    mine = [sid for (who, _), sid in state.statements.items() if who == speaker]
+    if not when and mine:
+        return mine[-1]
+    undated = state.statements.get((speaker, ""))
+    if undated is None:
+        return None
+    if when:  # the first passages gave no date; this one does: the statement is dated by it
+        proposed = d.statements[undated]
+        if proposed.date is None or proposed.date.get("from_event"):
+            d.statements[undated] = dataclasses.replace(proposed, date=datescan.spec(d, date)) if date else proposed
+        state.statements[(speaker, when)] = undated
+    return undated
 
 
 def _event_of(d: Draft, at: int, sentence: Span) -> DraftEvent | None:
@@ -67,6 +98,29 @@ def _date_of(d: Draft, s: int, e: int, sentence: Span) -> DraftDate | None:
     found = [x for x in d.dates if sentence[0] <= x.start < sentence[1] and not (s <= x.start < e) and x.value
              and not x.ahead]
     return found[-1] if found else None
+
+
+SAME_WORDS = 90  # rapidfuzz partial_ratio from which two passages are taken to be the same words
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _known_words(ctx: Context, text: str) -> str | None:
+    """The one registry statement that another article quotes in the same words (conventions §6: the same words are
+    one statement, whoever an article credits them to). The words must carry two content words and twenty letters
+    ("constructive atmosphere", not "the two countries"); a passage that matches quotes of two statements decides
+    nothing."""
+    words = " ".join(_TOKEN.findall(text.lower()))
+    if not _distinctive(words):
+        return None
+    found = {sid for sid, quotes in ctx.known.quotes.items()
+             if any(fuzz.partial_ratio(words, " ".join(_TOKEN.findall(q.lower()))) >= SAME_WORDS
+                    for q in quotes if _distinctive(q.lower()))}
+    return found.pop() if len(found) == 1 else None
+
+
+def _distinctive(words: str) -> bool:
+    content = [w for w in _TOKEN.findall(words) if len(w) > 3]
+    return len(content) >= 2 and sum(map(len, content)) >= 20
 
 
 def _known(ctx: Context, speaker: str, event: DraftEvent | None, date: DraftDate | None) -> str | None:
@@ -92,7 +146,7 @@ NEAR_DAYS = 14  # a registry statement this many days before publication, or les
 
 def _known_near(d: Draft, ctx: Context, speaker: str) -> str | None:
     """The one registry statement of the speaker made in the days before the article's publication."""
-    pub = d.published.date
+    pub = d.published.reference
     if pub is None:
         return None
     found = [sid for sid, row in ctx.known.statements.items() if row["speaker_id"] == speaker and row.get("statement_date")
@@ -151,9 +205,16 @@ def _kind(d: Draft, ctx: Context, speaker: str, sentence: Span, phrase: Phrase |
         (bool(re.search(r"\b(?:interview|told\s+(?!reporters)(?:the\s+)?[A-Z])", words)), "interview"),
         (bool(re.search(r"\b(?:told reporters|press conference|news conference|briefing|journalists)\b", words, re.I)), "press_remark"),
         (bool(re.search(r"\b(?:pressing for|called for|calls for|has acknowledged|has described|insists?)\b", words, re.I)), "position"),
-        (bool(row and row["participant_kind"] != ParticipantKind.PERSON) or not row and bool(re.search(r"-(?:ministry|office|presidency)$", speaker)), "readout"),
+        (_institution(row, speaker), "readout"),
     ]
     return next((kind for holds, kind in rules if holds), "remark")
+
+
+def _institution(row: Any, speaker: str) -> bool:
+    """A ministry, office or state speaks in readouts; a registered one by its kind, a proposed one by its id."""
+    if row:
+        return bool(row["participant_kind"] != ParticipantKind.PERSON)
+    return bool(re.search(r"-(?:ministry|office|presidency)$", speaker))
 
 
 def _date_spec(d: Draft, event: DraftEvent | None, date: DraftDate | None, kind: str) -> tuple[dict[str, object] | None, str]:
@@ -161,10 +222,8 @@ def _date_spec(d: Draft, event: DraftEvent | None, date: DraftDate | None, kind:
     if kind == "readout" and event is not None:
         return {"from_event": True}, "dated by its event (a readout made at it)"
     if date is not None:
-        return {"expression": " ".join(date.text.split()), "article": d.article_id}, f"dated by '{' '.join(date.text.split())}'"
-    if event is not None:
-        return {"from_event": True}, "dated by its event (the sentence gives no date of its own)"
-    return None, "undated (the text gives no date for it)"
+        return datescan.spec(d, date), f"dated by '{' '.join(date.text.split())}'"
+    return None, "undated (the text gives no date for it; only a readout made at its event is dated by the event)"
 
 
 def _proposed_id(d: Draft, speaker: str, kind: str, event: DraftEvent | None, date: DraftDate | None, ctx: Context) -> str:

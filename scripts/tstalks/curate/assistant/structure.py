@@ -55,6 +55,7 @@ class Attribution:
 
 def mask(text: str, start: int, end: int, passages: list[Span]) -> str:
     """The sentence with each quoted passage, marks included, replaced by '§' (offsets kept)."""
+    end = min(end, len(text))  # a caller may reach one past an unclosed quotation at the end of the text
     chars = list(text[start:end])
     for s, e in passages:
         for k in range(max(s - 1, start), min(e + 1, end)):
@@ -156,9 +157,9 @@ class Grammar:
         if clause:
             start += clause[-1].end()
         inner = list(self.head.finditer(masked, start, search_to))
-        if inner and (sub := subject(masked, inner[-1].start())) and self.speaker_like(masked[sub[0]:sub[1]]):
-            if first_quote >= 0 or form == "according":
-                return Structure("nested", sub, (inner[-1].end(), boundary), who)
+        if (inner and (sub := subject(masked, inner[-1].start())) and self.speaker_like(masked[sub[0]:sub[1]])
+                and (first_quote >= 0 or form == "according")):
+            return Structure("nested", sub, (inner[-1].end(), boundary), who)
         return Structure(form, who, (start, boundary))
 
     def _mid(self, masked: str, start: int) -> Structure | None:
@@ -173,17 +174,26 @@ class Grammar:
         for m in self.head.finditer(masked):
             who = subject(masked, m.start())
             if m.group("verb").lower() in ("noting", "saying"):
-                # ", saying ..." reports the main clause's subject.
-                main = re.match(r"\s*(?P<who>(?:[Tt]he\s+)?(?:[A-Z][\w’'-]*\s+)*[A-Z][\w’'-]*)", masked[start:])
-                who = (start + main.start("who"), start + main.end("who")) if main else None
+                who = self._main_subject(masked, start, m.start())
             if who and self.carried_subject(masked[who[0]:who[1]]):
                 return Structure("group", None, (who[0], _head_end(masked, m.end())))
             if not who or not self.speaker_like(masked[who[0]:who[1]]):
                 continue
+            if re.match(r"tol[dl]", m.group("verb"), re.I) and not _THAT.match(masked[m.end():]):
+                continue  # "he told a joint news conference": the words after "told" are whom he told
             content = _head_content(masked, m.end())
             if content:
                 return Structure("head", who, content)
         return None
+
+    def _main_subject(self, masked: str, start: int, participle: int) -> Span | None:
+        """Who ", saying ..." reports: the main clause's subject, or, after a quotation ('"...," Mr X told A,
+        saying ...'), the subject of the verb before the participle."""
+        main = re.match(r"\s*(?P<who>(?:[Tt]he\s+)?(?:[A-Z][\w’'-]*\s+)*[A-Z][\w’'-]*)", masked[start:])
+        if main:
+            return start + main.start("who"), start + main.end("who")
+        before = [v for v in self.lexicon.speech.finditer(masked, start, participle)]
+        return subject(masked, before[-1].start()) if before else None
 
     def _stance(self, masked: str, start: int) -> Structure | None:
         """A stance verb: 'Ankara blamed ...', 'the SDF denied ...', '..., accusing ...'."""
@@ -295,7 +305,8 @@ def subject(outside: str, verb_start: int) -> Span | None:
         elif last.group(0) in ("that", "who", "which"):
             return _before_relative(left, phrase, seg_s, last.start())
     chunk = left[start:seg_e]
-    chunk = re.sub(r"^(\s*)(?:yet|but|and|while|so)\s", lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), chunk)
+    chunk = re.sub(r"^(\s*)(?:yet|but|and|while|so|however|meanwhile)\s", lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))),
+                   chunk, flags=re.IGNORECASE)  # "But Damascus demands": the connector is no part of the name
     chunk = re.sub(r"\s(?:also|too|then|now)(\s*)$", lambda m: " " * len(m.group(0)), chunk)
     words = chunk.strip(" ,;:§\n")
     if not words or len(words.split()) > 12:

@@ -272,20 +272,24 @@ def _score_events(s: Score, draft: Draft, truth: Truth) -> None:
     unknown = [(m["span_start"], m["span_end"]) for m in truth.mentions if m["event_id"] not in draft.known.events]
     confirmed = {m["event_id"] for m in truth.mentions}
     s.mentions, s.links = len(truth.mentions), len(draft.mentions)
-    proposals = [span for span, m in draft.mentions if m.get("event") in draft.events]
     for span, m in draft.mentions:
         eid = m.get("event")
-        right = eid in confirmed if eid not in draft.events else any(a < span[1] and span[0] < b for a, b in unknown)
+        right = eid in confirmed if eid not in draft.events else _overlaps(span, unknown)
         s.right_links += right
         if not right:
             s.misses.append(f"event link drafted, not confirmed: {eid} '{_short(m.get('text', ''))}'")
     drafted = {m.get("event") for _, m in draft.mentions}
+    proposals = [span for span, m in draft.mentions if m.get("event") in draft.events]
     for m in truth.mentions:
         known = m["event_id"] in draft.known.events
-        found = m["event_id"] in drafted if known else any(a < m["span_end"] and m["span_start"] < b for a, b in proposals)
+        found = m["event_id"] in drafted if known else _overlaps((m["span_start"], m["span_end"]), proposals)
         s.found_mentions += found
         if not found:
             s.misses.append(f"event mention missed: {m['event_id']}{'' if known else ' (new to the registries)'}")
+
+
+def _overlaps(span: Span, spans_: list[Span]) -> bool:
+    return any(a < span[1] and span[0] < b for a, b in spans_)
 
 
 def _score_metadata(s: Score, draft: Draft, truth: Truth) -> None:

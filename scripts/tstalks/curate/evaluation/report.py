@@ -57,16 +57,16 @@ def _ratio(a: int, b: int) -> str:
 
 def _rows(measured: list[Measured], edits: bool) -> list[str]:
     head = ("| article | quotes found | drafted real | speaker | intermediary | mode | statement date | event links right "
-            "| events drafted | body | headline | date" + (" | edits |" if edits else " | seconds |"))
+            "| events drafted | body | headline | date" + (" | edits |" if edits else " |"))
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for m in measured:
         s = m.score
-        extra = str(m.edits) if edits else f"{m.seconds:.2f}" if m.seconds is not None else "–"
+        extra = f" {m.edits} |" if edits else ""
         lines.append(
             f"| {s.article_id} | {_ratio(s.matched, s.quotes)} | {_ratio(s.matched, s.drafted) if s.finished else '–'} | "
             f"{_ratio(s.speakers, s.matched)} | {_ratio(s.vias, s.relayed)} | {_ratio(s.modes, s.matched)} | "
             f"{_ratio(s.dates, s.dated)} | {_ratio(s.right_links, s.links)} | {_ratio(s.found_mentions, s.mentions)} | "
-            f"{'exact' if s.body else 'off'} | {_flag(s.title, s.titled)} | {_flag(s.published, s.printed_date)} | {extra} |")
+            f"{'exact' if s.body else 'off'} | {_flag(s.title, s.titled)} | {_flag(s.published, s.printed_date)} |{extra}")
     return lines
 
 
@@ -77,7 +77,7 @@ def _flag(right: bool, printed: bool) -> str:
 def _totals(measured: list[Measured]) -> list[str]:
     scores = [m.score for m in measured]
     lines = ["| measure | value | goal | met |", "|---|---|---|---|"]
-    for key, name, goal, count in MEASURES:
+    for _key, name, goal, count in MEASURES:
         r = count(scores)
         ok = met(*r, goal) if goal else None
         lines.append(f"| {name} | {_pct(r)} | {f'≥ {goal:.0%}' if goal else '–'} | {'–' if ok is None else 'yes' if ok else 'no'} |")
@@ -90,7 +90,6 @@ def _misses(measured: list[Measured]) -> list[str]:
 
 
 def report(loo: list[Measured], first: list[Measured]) -> str:
-    seconds = [m.seconds for m in loo if m.seconds is not None]
     out = [
         "# The curation assistant: measured quality",
         "",
@@ -130,8 +129,8 @@ def report(loo: list[Measured], first: list[Measured]) -> str:
         "",
         *_totals(loo),
         "",
-        f"Drafting time per article (the assistant alone, this machine): mean {sum(seconds) / max(len(seconds), 1):.2f} s, "
-        f"most {max(seconds, default=0):.2f} s.",
+        "How long drafting takes is measured by `benchmarks/drafting.py` (docs/performance.md), not here: this report is",
+        "generated, and must come out the same on every machine.",
         "",
         "## What the drafts got wrong",
         "",

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import difflib
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,14 +31,12 @@ KNOWN_FILE = "known.yaml"  # which registry ids the assistant knew when it draft
 @dataclass
 class Measured:
     score: Score
-    seconds: float | None = None  # time to draft (leave-one-out only)
     edits: int | None = None  # lines the curator changed (first contact only)
 
 
 def _resolved(project: Project) -> tuple[load.Codings, resolve.Resolution, set[str]]:
     codings = load.load_codings(project, load_schemas(project.schemas))
-    resolution = resolve.resolve(codings, allow_drafts=True)
-    pending = {c.data["article"] for c in codings.articles if "draft" in c.data}
+    resolution, pending = assistant.confirmed(codings)
     return codings, resolution, pending
 
 
@@ -63,11 +60,9 @@ def leave_one_out(project: Project) -> list[Measured]:
         known = assistant.known_from(res, codings, leave_out=pending | {aid})
         row = next(r for r in res.tables["articles"] if r["article_id"] == aid)
         given = _given(row)
-        started = time.perf_counter()
         d = assistant.draft(seed.text, known, lexicon, aid, seed.file, seed.sha256, **given)
-        seconds = time.perf_counter() - started
         drafted = bundle.parse(*assistant.render_bundle(d))
-        out.append(Measured(score(drafted, Truth.of(res, aid), known, supplied_date(res, aid)), seconds))
+        out.append(Measured(score(drafted, Truth.of(res, aid), known, supplied_date(res, aid))))
     return out
 
 
@@ -98,7 +93,7 @@ def first_contact(project: Project) -> list[Measured]:
         drafted = bundle.load(kept, schemas.registries)
         known = _known_then(kept, assistant.known_from(res, codings, leave_out=set()))
         measured = score(drafted, Truth.of(res, aid), known, supplied_date(res, aid))
-        out.append(Measured(measured, None, edits(drafted, codings, aid, known)))
+        out.append(Measured(measured, edits(drafted, codings, aid, known)))
     return out
 
 
