@@ -13,8 +13,6 @@ from tstalks.curate import evaluation
 GAPS: dict[str, str] = {
     "event_recall": "events a sentence names without a date or a meeting word (the civil war, the rupture of "
                     "relations, troops sent in, a proposed leaders' meeting) are not drafted",
-    "speaker": "a ministry's readout given to its minister when the sentence names both; accounts of a readout "
-               "that name no source (\"the four ministers stressed\") given to a state",
 }
 
 

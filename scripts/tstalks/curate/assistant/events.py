@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ...core import dates
-from ...core.vocab import DatePrecision, EventRole, EventStatus
+from ...core.vocab import DatePrecision, DateResolution, EventRole, EventStatus
 from ..text import sentence_spans
 from . import datescan
 from .context import Context
@@ -64,12 +64,13 @@ def link(d: Draft, ctx: Context) -> None:
 
 
 def _chosen(fits: list[_Fit]) -> list[_Fit]:
-    """The best fit, and a second only of another event type, dated by the sentence's own words."""
+    """The best fit, and a second only of another event type whose own words the sentence uses ("backed the
+    opposition during the civil war, and sent its own troops"), or that the sentence's own words date."""
     if not fits:
         return []
     best = fits[0]
-    second = next((f for f in fits[1:] if f.event.event_type != best.event.event_type and "fits" in f.why
-                   and f.score >= MATCH + 0.5), None)
+    second = next((f for f in fits[1:] if f.event.event_type != best.event.event_type and f.score >= MATCH + 0.5
+                   and ("fits" in f.why or f"words of a {f.event.event_type}" in f.why)), None)
     return [best, second] if second else [best]
 
 
@@ -80,7 +81,7 @@ def _event_sentences(d: Draft, ctx: Context, start: int, end: int) -> Iterator[_
     any_event = list(ctx.lexicon.event_words.values())
     for s, e in sentence_spans(d.text, start, end):
         sentence = d.text[s:e]
-        own = [x for x in d.dates if s <= x.start < e]
+        own = [x for x in d.dates if s <= x.start < e and not x.speech]  # "said on Monday" dates the saying
         days = [x for x in own if x.value and x.precision == DatePrecision.DAY]
         if any(rx.search(sentence) for rx in any_event):
             dated = own or ([context] if context is not None else [])
@@ -263,11 +264,14 @@ _ANAPHORA = re.compile(r"\bthe\s+(?:meeting|talks|gathering|session)\b", re.I)
 
 
 def _fits(d: DraftDate, ev: KnownEvent) -> bool:
+    """The date's period meets the event's; "N years ago" is a round number, so a year either side."""
     if d.value is None or ev.date is None or d.precision is None or ev.precision is None:
         return False
-    d_end = dates.period_end(d.value, d.precision)
+    start, d_end = d.value, dates.period_end(d.value, d.precision)
+    if d.resolution == DateResolution.YEARS_AGO:
+        start, d_end = start.replace(year=start.year - 1), d_end.replace(year=d_end.year + 1)
     e_end = dates.period_end(ev.date if ev.end is None else ev.end, ev.precision)
-    return d.value <= e_end and ev.date <= d_end
+    return start <= e_end and ev.date <= d_end
 
 
 def _date_fit(ev: KnownEvent, found: list[DraftDate]) -> tuple[float, list[str]]:
