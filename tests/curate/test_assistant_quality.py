@@ -11,10 +11,9 @@ from tstalks.curate import evaluation
 
 # measure -> why it falls short (see "What the drafts got wrong" in docs/assistant.md)
 GAPS: dict[str, str] = {
-    "event_recall": "events a sentence names without a date or a meeting word (the civil war, the rupture of "
-                    "relations, troops sent in, a proposed leaders' meeting) are not drafted",
-    "speaker": "a ministry's readout given to its minister when the sentence names both; accounts of a readout "
-               "that name no source (\"the four ministers stressed\") given to a state",
+    "event_recall": "16 of the 20 events missed are new to the registries and named without a day or month (a "
+                    "threatened offensive, a proposal, elections, clashes, a crackdown): a new event is proposed only "
+                    "when dated, or when the sentence has its type's words and parties; undated meetings would be noise",
 }
 
 

@@ -38,6 +38,7 @@ class Lexicon:
     nouns: dict[str, str]  # speaker noun -> what it stands for (institution, state, government, medium)
     media: tuple[Medium, ...]
     event_words: dict[str, re.Pattern[str]]  # event_type code -> words reporting such an event
+    one_per_parties: frozenset[str]  # event_type codes the texts report once per set of parties (a war, a rupture)
     topic_words: dict[str, re.Pattern[str]]  # topic code -> words addressing it
     cues: dict[str, re.Pattern[str]]  # cue (future, proposal, group, citing, ...) -> its words
     format_words: dict[str, re.Pattern[str]]  # event_format code -> words giving it
@@ -105,6 +106,8 @@ def load_lexicon(schemas: Path) -> Lexicon:
         nouns={r["noun"]: r["stands_for"] for r in _rows(folder, "speaker_nouns", ("noun", "stands_for"))},
         media=media,
         event_words=_keyed(_rows(folder, "event_words", ("event_type", "words")), "event_type"),
+        one_per_parties=frozenset(r["event_type"] for r in _rows(folder, "event_words", ("event_type", "one_per_parties"))
+                                  if r["one_per_parties"] == "1"),
         topic_words=_keyed(_rows(folder, "topic_words", ("topic", "words")), "topic"),
         cues=_keyed(_rows(folder, "cues", ("cue", "words")), "cue"),
         format_words=_keyed(_rows(folder, "format_words", ("event_format", "words")), "event_format"),

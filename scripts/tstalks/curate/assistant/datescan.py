@@ -2,6 +2,7 @@
 in a sentence that speaks of a plan ("will meet in early May"), as the next such day or month."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from ...core import dates
@@ -60,7 +61,8 @@ def scan(text: str, start: int, end: int, pub: DraftPublished, lexicon: Lexicon 
     for c in candidates:
         if not any(c[0] < b and a < c[1] for a, b, _ in chosen):
             chosen.append(c)
-    return [_resolved(text, s, e, name, pub, _ahead(text, s, lexicon)) for s, e, name in sorted(chosen)]
+    return [dataclasses.replace(_resolved(text, s, e, name, pub, _ahead(text, s, lexicon)),
+                                speech=_when_said(text, s, e, lexicon)) for s, e, name in sorted(chosen)]
 
 
 def _ahead(text: str, at: int, lexicon: Lexicon | None) -> bool:
@@ -73,6 +75,23 @@ def _ahead(text: str, at: int, lexicon: Lexicon | None) -> bool:
     future = [m.end() for m in lexicon.cues["future"].finditer(before)] if "future" in lexicon.cues else []
     said = [m.end() for m in lexicon.speech.finditer(before)]
     return bool(future) and (not said or future[-1] > said[-1])
+
+
+_ADDRESSEE = re.compile(r"\s*(?:reporters|journalists|the\s+press|broadcaster\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?"
+                        r"|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?\s*$")
+
+
+def _when_said(text: str, s: int, e: int, lexicon: Lexicon | None) -> bool:
+    """The expression dates the reporting verb, not what is reported: right after it ("Cavusoglu said on Monday",
+    "Akar told reporters on Saturday"), or opening the sentence whose verb follows ("On Saturday, Akar told ...")."""
+    if lexicon is None:
+        return False
+    sent_s, sent_e = sentence_at(text, s)
+    verbs = list(lexicon.speech.finditer(text, max(sent_s, s - 60), s))
+    if verbs and _ADDRESSEE.match(text, verbs[-1].end(), s):
+        return True
+    following = lexicon.speech.search(text, e, min(sent_e, e + 60))
+    return bool(following and not text[sent_s:s].strip(" ,") and len(text[e:following.start()].split()) <= 6)
 
 
 def _resolved(text: str, s: int, e: int, rule: str, pub: DraftPublished, ahead: bool) -> DraftDate:

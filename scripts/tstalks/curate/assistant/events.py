@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ...core import dates
-from ...core.vocab import DatePrecision, EventRole, EventStatus
+from ...core.vocab import DatePrecision, DateResolution, EventRole, EventStatus
 from ..text import sentence_spans
 from . import datescan
 from .context import Context
@@ -51,9 +51,7 @@ def link(d: Draft, ctx: Context) -> None:
     lay = d.layout
     for sentence in _event_sentences(d, ctx, lay.body_start, lay.body_end):
         fits = sorted((_fit(ev, sentence, ctx) for ev in ctx.known.events.values()), key=lambda f: -f.score)
-        # Another mention of an event already linked is no reason to link the next best event instead.
-        chosen = [f for f in _chosen([f for f in fits if f.score >= MATCH and not f.date_refused])
-                  if f.event.event_id not in used]
+        chosen = _links(fits, sentence, ctx, used)
         for fit in chosen:
             used.add(fit.event.event_id)
             d.events.append(_mention(sentence, fit))
@@ -63,14 +61,39 @@ def link(d: Draft, ctx: Context) -> None:
             _propose(d, ctx, sentence)
 
 
-def _chosen(fits: list[_Fit]) -> list[_Fit]:
-    """The best fit, and a second only of another event type, dated by the sentence's own words."""
+def _links(fits: list[_Fit], sentence: _Sentence, ctx: Context, used: set[str]) -> list[_Fit]:
+    """The registry events a sentence reports and the article has not linked yet. Another mention of an event
+    already linked is no reason to link the next best event instead."""
+    chosen = [f for f in _chosen([f for f in fits if f.score >= MATCH and not f.date_refused], ctx)
+              if f.event.event_id not in used]
+    types = {f.event.event_type for f in chosen}
+    return chosen + [f for f in _one_per_parties(fits, sentence, ctx)
+                     if f.event.event_id not in used and f.event.event_type not in types]
+
+
+def _one_per_parties(fits: list[_Fit], sentence: _Sentence, ctx: Context) -> list[_Fit]:
+    """A war or a rupture of relations the sentence names in its words, between parties it names: the registry's
+    one such event, even when the sentence dates it otherwise (a date to check, or a discrepancy, not a new event)."""
+    people = {m.participant_id for m in sentence.people}
+    return [f for f in fits if f.event.event_type in ctx.lexicon.one_per_parties and f.date_refused
+            and f"words of a {f.event.event_type}" in f.why
+            and (len(people & f.event.participants) >= 2
+                 or (people & f.event.participants and _title_overlap(f.event.title, sentence.text) >= 0.4))][:1]
+
+
+def _chosen(fits: list[_Fit], ctx: Context) -> list[_Fit]:
+    """The best fit, and others of other event types whose own words the sentence uses ("backed the opposition
+    during the civil war, and sent its own troops"), or that the sentence's own words date; one per type."""
     if not fits:
         return []
-    best = fits[0]
-    second = next((f for f in fits[1:] if f.event.event_type != best.event.event_type and "fits" in f.why
-                   and f.score >= MATCH + 0.5), None)
-    return [best, second] if second else [best]
+    out = [fits[0]]
+    for f in fits[1:]:
+        if f.event.event_type in {o.event.event_type for o in out}:
+            continue
+        typed = f"words of a {f.event.event_type}" in f.why
+        if ("fits" in f.why and f.score >= MATCH + 0.5) or (typed and f.score >= MATCH):
+            out.append(f)
+    return out
 
 
 def _event_sentences(d: Draft, ctx: Context, start: int, end: int) -> Iterator[_Sentence]:
@@ -80,7 +103,7 @@ def _event_sentences(d: Draft, ctx: Context, start: int, end: int) -> Iterator[_
     any_event = list(ctx.lexicon.event_words.values())
     for s, e in sentence_spans(d.text, start, end):
         sentence = d.text[s:e]
-        own = [x for x in d.dates if s <= x.start < e]
+        own = [x for x in d.dates if s <= x.start < e and not x.speech]  # "said on Monday" dates the saying
         days = [x for x in own if x.value and x.precision == DatePrecision.DAY]
         if any(rx.search(sentence) for rx in any_event):
             dated = own or ([context] if context is not None else [])
@@ -234,9 +257,10 @@ def _refused(ev: KnownEvent, sentence: _Sentence, ctx: Context, overlap: float) 
     own = [x for x in sentence.own if x.value]
     if own and ev.date is not None and not any(_fits(x, ev) for x in own):
         return True
-    if own and ev.date is None and overlap < 0.6:
-        return True
+    if own and ev.date is None and overlap < 0.6 and _kind_fit(ev, sentence.text, ctx)[0] <= 0:
+        return True  # an undated event, in a sentence dated for something else, needs its title's or level's words
     return bool(ctx.published and ev.date and ev.date > ctx.published and not ctx.lexicon.cue("future", sentence.text))
+
 
 
 def _kind_fit(ev: KnownEvent, text: str, ctx: Context) -> tuple[float, list[str]]:
@@ -263,11 +287,14 @@ _ANAPHORA = re.compile(r"\bthe\s+(?:meeting|talks|gathering|session)\b", re.I)
 
 
 def _fits(d: DraftDate, ev: KnownEvent) -> bool:
+    """The date's period meets the event's; "N years ago" is a round number, so a year either side."""
     if d.value is None or ev.date is None or d.precision is None or ev.precision is None:
         return False
-    d_end = dates.period_end(d.value, d.precision)
+    start, d_end = d.value, dates.period_end(d.value, d.precision)
+    if d.resolution == DateResolution.YEARS_AGO:
+        start, d_end = start.replace(year=start.year - 1), d_end.replace(year=d_end.year + 1)
     e_end = dates.period_end(ev.date if ev.end is None else ev.end, ev.precision)
-    return d.value <= e_end and ev.date <= d_end
+    return start <= e_end and ev.date <= d_end
 
 
 def _date_fit(ev: KnownEvent, found: list[DraftDate]) -> tuple[float, list[str]]:

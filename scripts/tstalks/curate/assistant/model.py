@@ -66,6 +66,7 @@ class DraftDate:
     resolution: str | None
     error: str | None  # why it could not be resolved
     ahead: bool = False  # its sentence speaks of a plan: resolved as the next such day or month
+    speech: bool = False  # it dates the reporting verb ("said on Monday"), not the event reported
 
 
 @dataclass(frozen=True)

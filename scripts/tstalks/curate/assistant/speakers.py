@@ -143,10 +143,16 @@ def _whole_state(c: _Case) -> Found | None:
     if len(states) == 1 and bare == states[0].text:
         state = states[0].participant_id
         org = c.state.org
-        if org and _affiliated(org, state, c):  # "Moscow stressed", after the Russian ministry's readout: that readout
+        # "Moscow stressed", after the Russian ministry's readout: that readout; but a standing position in the present
+        # ("Damascus, in turn, is pressing for", "Damascus demands") is the state's own (conventions §9).
+        if org and _affiliated(org, state, c) and not _POSITION.match(c.text, c.phrase.end):
             return org, False, f"{c.phrase.how}: '{c.words}' after {org} spoke: its statement (a metonym)"
         return state, False, f"{c.phrase.how}: '{c.words}' is the state {state}"
     return None
+
+
+_POSITION = re.compile(r"(?:\s*,[^,]{1,20},)?\s+(?:(?:is|are|has\s+been|have\s+been)\s+\w+ing|(?:has|have)\s+(?:long\s+)?\w+ed"
+                       r"|demands|insists|wants|seeks|calls\s+for|rejects|refuses)\b")
 
 
 def _affiliated(pid: str, state: str, c: _Case) -> bool:

@@ -30,14 +30,17 @@ def assign(d: Draft, ctx: Context, state: Attribution, speaker: str, s: int, e: 
     Syrian ministry's readout of it)."""
     event = _event_of(d, s, sentence)
     date = _date_of(d, s, e, sentence)
-    known = (_known_words(ctx, d.text[s:e]) or _known(ctx, speaker, event, date) or _known_in_article(d, ctx, speaker)
-             or _known_near(d, ctx, speaker)
+    words = _known_words(ctx, d.text[s:e], event)
+    if words:
+        return words, ctx.known.statements[words]["speaker_id"]
+    same = _same_occasion(d, state, speaker, date)
+    if same:  # a registry statement the speaker's earlier words attest keeps its own speaker (the speaker relays it)
+        return same, ctx.known.statements[same]["speaker_id"] if same in ctx.known.statements else speaker
+    known = (_known(ctx, speaker, event, date) or _known_in_article(d, ctx, speaker) or _known_near(d, ctx, speaker)
              or (_known_of_state(d, ctx, speaker, event) if _stands_for_a_body(d, ctx, speaker, phrase) else None))
     if known:
+        state.statements[(speaker, date.value.isoformat() if date and date.value else "")] = known
         return known, ctx.known.statements[known]["speaker_id"]
-    same = _same_occasion(d, state, speaker, date)
-    if same:
-        return same, speaker
     kind = _kind(d, ctx, speaker, sentence, phrase)
     spec, why = _date_spec(d, event, date, kind)
     sid = _unique(_proposed_id(d, speaker, kind, event, date, ctx), set(ctx.known.statements) | set(d.statements))
@@ -72,7 +75,7 @@ def _same_occasion(d: Draft, state: Attribution, speaker: str, date: DraftDate |
     undated = state.statements.get((speaker, ""))
     if undated is None:
         return None
-    if when:  # the first passages gave no date; this one does: the statement is dated by it
+    if when and undated in d.statements:  # the first passages gave no date; this one does: the statement is dated by it
         proposed = d.statements[undated]
         if proposed.date is None or proposed.date.get("from_event"):
             d.statements[undated] = dataclasses.replace(proposed, date=datescan.spec(d, date)) if date else proposed
@@ -104,17 +107,19 @@ SAME_WORDS = 90  # rapidfuzz partial_ratio from which two passages are taken to 
 _TOKEN = re.compile(r"[^\W_]+")
 
 
-def _known_words(ctx: Context, text: str) -> str | None:
+def _known_words(ctx: Context, text: str, event: DraftEvent | None) -> str | None:
     """The one registry statement that another article quotes in the same words (conventions §6: the same words are
     one statement, whoever an article credits them to). The words must carry two content words and twenty letters
-    ("constructive atmosphere", not "the two countries"); a passage that matches quotes of two statements decides
-    nothing."""
+    ("constructive atmosphere", not "the two countries"); of several statements so quoted, the one about the quote's
+    event, else none."""
     words = " ".join(_TOKEN.findall(text.lower()))
     if not _distinctive(words):
         return None
     found = {sid for sid, quotes in ctx.known.quotes.items()
              if any(fuzz.partial_ratio(words, " ".join(_TOKEN.findall(q.lower()))) >= SAME_WORDS
                     for q in quotes if _distinctive(q.lower()))}
+    if len(found) > 1 and event is not None:
+        found = {sid for sid in found if ctx.known.statements[sid].get("event_id") == event.event_id}
     return found.pop() if len(found) == 1 else None
 
 
@@ -124,13 +129,16 @@ def _distinctive(words: str) -> bool:
 
 
 def _known(ctx: Context, speaker: str, event: DraftEvent | None, date: DraftDate | None) -> str | None:
-    """A registry statement of the speaker about the quote's event, at a date that fits the sentence's."""
+    """A registry statement of the speaker about the quote's event: a readout of it, or a statement of another kind
+    whose date the sentence's own date fits (a remark is an occasion; speaker and event alone do not make it one)."""
     for sid, row in ctx.known.statements.items():
         if row["speaker_id"] != speaker or event is None or event.is_new or row.get("event_id") != event.event_id:
             continue
-        if date and row.get("statement_date") and not _overlap(date, row["statement_date"], row["statement_date_precision"]):
+        dated = bool(date and row.get("statement_date"))
+        if dated and not _overlap(date, row["statement_date"], row["statement_date_precision"]):  # type: ignore[arg-type]
             continue
-        return sid
+        if row.get("statement_kind") == "readout" or dated:
+            return sid
     return None
 
 
