@@ -176,7 +176,8 @@ def _tree(root: Path, rel: str) -> dict[str, bytes]:
 
 
 def readme(root: Path, built: Build) -> bytes:
-    """The zip's README: releases/templates/README.md with the version, date, citation and tables filled in."""
+    """The zip's README: releases/templates/README.md with the version, date, citation, tables and the number of
+    articles filled in."""
     package = built.schemas.package
     cff = yaml.safe_load((root / "CITATION.cff").read_text("utf-8"))
     date = str(cff["date-released"])
@@ -185,6 +186,7 @@ def readme(root: Path, built: Build) -> bytes:
                        for name, schema in built.schemas.tables.items())
     return _render((root / TEMPLATES / "README.md").read_text("utf-8"), {
         "title": package["title"], "version": package["version"], "date": date, "tables": tables,
+        "articles": f"{built.tables['articles'].num_rows:,}",
         "citation": f"{authors} ({date[:4]}). *{cff['title']}* (Version {package['version']}) [Data set]."},
         f"{TEMPLATES}/README.md")
 
