@@ -58,7 +58,7 @@ def add(article: Path, url: str | None, outlet: str | None, published: str | Non
     """Add the raw text ARTICLE as a new seed and draft its coding.
 
     Copies the file byte for byte to seeds/articles/NNN_<sha256 prefix>.txt (refusing a duplicate or a file that is
-    not UTF-8 text), writes its capture record beside it (the options above: what the curator knows of the capture,
+    not UTF-8 text), writes its capture record beside it (the options below: what the curator knows of the capture,
     not words of the text), writes seeds/codings/articles/aNNN.yaml (body, metadata, quotes with their speakers and
     relays, event mentions, aliases) and appends the participants, statements and events it proposes to the
     registries. Every drafted item is marked `draft:` with its rule and evidence; `tstalks build` refuses them until
