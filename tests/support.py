@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -99,6 +100,15 @@ def assert_refused(root: Path, file: str | None, *mentions: str, line: bool = Tr
     if line:
         assert any(re.match(r"\S+:\d+: ", head) for head in saying), f"no line number for {file}:\n{output}"
     return output
+
+
+def query(path: Path, sql: str, *args: object) -> list[tuple]:
+    """The rows `sql` gives on the SQLite file at `path`, the connection closed after."""
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
 
 
 def delete_draft_marks(path: Path) -> None:

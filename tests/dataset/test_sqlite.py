@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from support import ROOT
+from support import ROOT, query
 from tstalks.build import to_sqlite
 from tstalks.core import load_schemas
 from tstalks.core.sqlite import sqlite_path, writer_version
@@ -40,14 +40,6 @@ def sqlite_file(tmp_path: Path) -> Path:
     path = tmp_path / "turkey-syria-talks.sqlite"
     path.write_bytes(COMMITTED.read_bytes())
     return path
-
-
-def query(path: Path, sql: str, *args) -> list[tuple]:
-    con = sqlite3.connect(path)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
 
 
 def key_of(schema: dict) -> list[str]:

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from support import ROOT, copy_project
+from support import ROOT, copy_project, query
 from tstalks.build import to_sqlite
 from tstalks.core import load_schemas
 from tstalks.core import tableschema as fastcheck
@@ -39,14 +39,6 @@ def sqlite_file(tmp_path: Path) -> Path:
     path = tmp_path / "turkey-syria-talks.sqlite"
     path.write_bytes(EXPORTED)
     return path
-
-
-def query(path: Path, sql: str, *args) -> list[tuple]:
-    con = sqlite3.connect(path)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
 
 
 def broken(path: Path, *sql: str, checks: bool = True) -> Path:
