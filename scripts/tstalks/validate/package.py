@@ -113,9 +113,9 @@ def validate_package(location: Path, report: Report | None = None, *, stock: boo
     unsafe = described.check_paths(located.root, descriptors)
     report.add(PATHS, not unsafe, findings(unsafe) if unsafe else f"all {sum(len(d.resources) + len(d.files) for d in descriptors)} safe")
     with ThreadPoolExecutor(1) as hasher, ThreadPoolExecutor(1) as background, ThreadPoolExecutor(1) as database, \
-            jemalloc():
+            ThreadPoolExecutor(1) as integrity, jemalloc():
         seeds = SpanCheck(located.root, span_tables, background)
-        sqlite = _sqlite(descriptors[0], database)
+        sqlite = _sqlite(descriptors[0], database, integrity)
         try:
             _validate(_Run(located, report, step, stock, Files(descriptors, hasher), seeds, sqlite), descriptors)
         finally:
@@ -125,7 +125,7 @@ def validate_package(location: Path, report: Report | None = None, *, stock: boo
     return report
 
 
-def _sqlite(first: Descriptor, pool: ThreadPoolExecutor) -> Background | str:
+def _sqlite(first: Descriptor, pool: ThreadPoolExecutor, beside: ThreadPoolExecutor) -> Background | str:
     """The check of the SQLite file the CSV descriptor lists, started (SQLite's own checks run from now on);
     or why there is none."""
     listed = [r for r in first.files if r["format"] == "sqlite"]
@@ -136,7 +136,7 @@ def _sqlite(first: Descriptor, pool: ThreadPoolExecutor) -> Background | str:
     if listed[0]["name"] in first.unsafe:
         return f"{first.rel(listed[0])} not read: its path is refused above"
     schemas = {r["name"]: r["schema"] for r in first.resources}
-    return Background(first.file(listed[0]), schemas, first.rel(listed[0]), pool)
+    return Background(first.file(listed[0]), schemas, first.rel(listed[0]), pool, beside)
 
 
 def _descriptors(located: Located, report: Report) -> list[Descriptor] | None:

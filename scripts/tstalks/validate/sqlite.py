@@ -2,9 +2,12 @@
 
 `SqliteCheck` compares the file with the CSV tables as the columnar pass types them, one table at a time (the
 pass keeps only the key columns of a table once it has checked it): PRAGMA integrity_check (which verifies the
-CHECK and NOT NULL constraints too) and foreign_key_check, its data tables, columns and keys against the Table
-Schemas, each table's rows against the CSV's, cell by cell (a difference is named by table, primary key, column
-and both values), the lookup tables against the codelists' codes, and the descriptions. `Background` runs it in
+CHECK and NOT NULL constraints too), its data tables, columns and keys against the Table Schemas, each table's
+rows against the CSV's, cell by cell (a difference is named by table, primary key, column and both values), the
+lookup tables against the codelists' codes, and the descriptions. PRAGMA foreign_key_check runs only when
+something differs or a table was not compared: when every table holds the CSV's rows, the CSV's foreign keys
+(checked by the columnar pass) and the lookup tables' codes (the codelists') are the file's, so it could find
+nothing, and at 10^6 quotes it costs seconds. `Background` runs it in
 a thread of its own beside the other checks (sqlite3 lets go of the GIL while SQLite works).
 
 Imports nothing of the build (the file's layout is shared through core.sqlite), nor pandas."""
@@ -48,7 +51,7 @@ def sqlite_problems(path: Path, tables: Mapping[str, Any], schemas: Mapping[str,
         for name in schemas:
             if name in tables:
                 found += check.table_problems(name, tables[name])
-        return found
+        return found + check.dangling_problems() if found or set(schemas) - set(tables) else found
 
 
 class SqliteCheck:
@@ -68,10 +71,7 @@ class SqliteCheck:
             self.unreadable = f"{label}: missing; run `tstalks build`"
             return
         try:
-            # Read-write (mode=rw never creates a file) but query_only: integrity_check verifies CHECK constraints
-            # only on a writable connection (measured with SQLite 3.40: mode=ro and immutable=1 skip them).
-            self.con = sqlite3.connect(path.resolve().as_uri() + "?mode=rw", uri=True)
-            self.con.execute("PRAGMA query_only = ON")
+            self.con = _connect(path)
         except sqlite3.Error as exc:
             self.unreadable = f"{label}: cannot be opened: {exc}"
 
@@ -86,20 +86,30 @@ class SqliteCheck:
             self.con.close()
             self.con = None
 
-    def file_problems(self) -> list[str]:
-        """Integrity, foreign keys, tables, columns and keys, lookup tables and descriptions."""
+    def file_problems(self, integrity: bool = True) -> list[str]:
+        """Integrity (unless `integrity` is False: the caller runs `Integrity` beside), tables, columns and keys,
+        lookup tables and descriptions."""
         if self.con is None:
             return [self.unreadable or f"{self.label}: closed"]
         try:
-            found, damaged = _integrity_problems(self.con)
+            found, damaged = _integrity_problems(self.con) if integrity else ([], False)
             if damaged:  # what its rows seem to hold would mislead
                 self.unreadable = f"{self.label}: damaged"
                 return found
-            found += dangling_problems(self.con) + _table_problems(self.con, self.schemas)
+            found += _table_problems(self.con, self.schemas)
             return found + _lookup_problems(self.con, self.schemas) + _description_problems(self.con, self.schemas)
         except sqlite3.Error as exc:
             self.unreadable = f"{self.label}: not a readable SQLite file of the package: {exc}"
             return [self.unreadable]
+
+    def dangling_problems(self) -> list[str]:
+        """The rows whose foreign keys PRAGMA foreign_key_check finds broken (none when the file cannot be read)."""
+        if self.con is None or self.unreadable:
+            return []
+        try:
+            return dangling_problems(self.con)
+        except sqlite3.Error as exc:
+            return [f"{self.label}: foreign_key_check cannot run: {exc}"]
 
     def table_problems(self, name: str, columns: Any) -> list[str]:
         """The rows of table `name` against the CSV's typed columns (see `sqlite_problems`). Empty when the file
@@ -118,21 +128,58 @@ class SqliteCheck:
             return [f"{name}: cannot be compared with the CSV: {exc}"]
 
 
-class Background:
-    """The SQLite check in a thread of its own, beside the columnar pass: SQLite's own checks (integrity_check,
-    foreign_key_check) run as soon as it starts, and each CSV table is handed over (`visit`) while the pass holds
-    all its columns, so that the comparison runs while the pass goes on with the next table. One thread: the
-    connection is opened, used and closed in it; the tables are compared in the order they come."""
+class Integrity:
+    """PRAGMA integrity_check on a connection of its own, so that it runs in another thread beside the comparison
+    (SQLite lets go of the GIL while it checks); `interrupt` stops it when another check has failed first."""
 
-    def __init__(self, path: Path, schemas: Mapping[str, dict[str, Any]], label: str, pool: ThreadPoolExecutor):
+    def __init__(self, path: Path, label: str):
+        self.path, self.label = path, label
+        self.con: sqlite3.Connection | None = None
+        self.stopped = False
+
+    def run(self) -> tuple[list[str], bool]:
+        """(findings, damaged), as `_integrity_problems`; a file that cannot be opened counts as damaged."""
+        if self.stopped or not self.path.is_file():
+            return [], False  # a missing file: the comparison's connection says so
+        try:
+            self.con = _connect(self.path)
+            try:
+                return ([], False) if self.stopped else _integrity_problems(self.con)
+            finally:
+                self.con.close()
+        except sqlite3.Error as exc:
+            return ([] if self.stopped else [f"{self.label}: not a readable SQLite file of the package: {exc}"]), \
+                not self.stopped
+
+    def interrupt(self) -> None:
+        self.stopped = True
+        if self.con is not None:
+            try:
+                self.con.interrupt()
+            except sqlite3.ProgrammingError:  # closed already: it had finished
+                pass
+
+
+class Background:
+    """The SQLite check beside the columnar pass, in two threads: integrity_check in one (`Integrity`), and in the
+    other each CSV table handed over (`visit`) while the pass holds all its columns, so that the comparison runs
+    while the pass goes on with the next table; foreign_key_check runs at the end, when something differs. The
+    comparison's connection is opened, used and closed in its thread; the tables are compared in the order they
+    come."""
+
+    def __init__(self, path: Path, schemas: Mapping[str, dict[str, Any]], label: str, pool: ThreadPoolExecutor,
+                 beside: ThreadPoolExecutor):
         self.pool = pool
         self.check: SqliteCheck | None = None
+        self.schemas = schemas
+        self.integrity = Integrity(path, label)
+        self.integrity_found = beside.submit(self.integrity.run)
         self.file: Future[list[str]] = pool.submit(self._open, path, schemas, label)
         self.tables: dict[str, Future[list[str]]] = {}
 
     def _open(self, path: Path, schemas: Mapping[str, dict[str, Any]], label: str) -> list[str]:
         self.check = SqliteCheck(path, schemas, label)
-        return self.check.file_problems()
+        return self.check.file_problems(integrity=False)
 
     def visit(self, name: str, columns: Mapping[str, Any]) -> None:
         """Compare table `name` with these typed CSV columns (held until compared), in the check's thread."""
@@ -140,20 +187,38 @@ class Background:
         self.tables[name] = self.pool.submit(lambda: self.check.table_problems(name, held) if self.check else [])
 
     def result(self, leave_out: set[str] | frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
-        """(problems, tables compared), waiting for the thread; the tables in `leave_out` (failed elsewhere)
-        are neither reported nor counted."""
+        """(problems, tables compared), waiting for both threads; the tables in `leave_out` (failed elsewhere)
+        are neither reported nor counted. A damaged file is reported by integrity_check alone: what its rows
+        seem to hold would mislead."""
+        integrity, damaged = self.integrity_found.result()
         found = self.file.result()
+        if damaged:
+            self.close()
+            return integrity, []
+        found = integrity + found
         compared = [n for n in self.tables if n not in leave_out]
         for name in compared:
             found += self.tables[name].result()
+        if found or len(compared) < len(self.schemas):  # else foreign_key_check could find nothing (module doc)
+            found += self.pool.submit(lambda: self.check.dangling_problems() if self.check else []).result()
         self.close()
         return found, compared
 
     def close(self) -> None:
-        """Drop what is still queued and close the connection, in its thread (when another check failed first)."""
+        """Stop integrity_check, drop what is still queued and close the connection, in its thread (when another
+        check failed first)."""
+        self.integrity.interrupt()
         for pending in self.tables.values():
             pending.cancel()
         self.pool.submit(lambda: self.check.close() if self.check else None).result()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # Read-write (mode=rw never creates a file) but query_only: integrity_check verifies CHECK constraints only on
+    # a writable connection (measured with SQLite 3.40: mode=ro and immutable=1 skip them).
+    con = sqlite3.connect(path.resolve().as_uri() + "?mode=rw", uri=True, check_same_thread=False)
+    con.execute("PRAGMA query_only = ON")
+    return con
 
 
 def _integrity_problems(con: sqlite3.Connection) -> tuple[list[str], bool]:
