@@ -22,7 +22,7 @@ from support import ROOT, copy_project, query
 from tstalks.build import to_sqlite
 from tstalks.core import load_schemas
 from tstalks.core import tableschema as fastcheck
-from tstalks.core.sqlite import sqlite_path
+from tstalks.core.sqlite import in_key_order, sqlite_path
 from tstalks.validate import SqliteCheck, sqlite_problems, validate_package
 
 SCHEMAS = load_schemas(ROOT / "schemas")
@@ -353,3 +353,22 @@ def test_a_table_without_a_table_schema_is_still_refused(tmp_path):
     report = validate_package(package)
     assert not report.valid
     assert any("has no Table Schema" in f for f in report.failures()), report.failures()
+
+
+_KEYS = st.lists(st.text("ab\u00e9\u0436Z 9", max_size=4), unique=True, max_size=30)
+
+
+@given(_KEYS, st.booleans(), st.integers(1, 4))
+def test_rows_come_in_key_order_whether_or_not_the_table_was_sorted(keys, presorted, chunks):
+    """The comparison reads SQLite rows in key order, so the CSV side must be in the same order: a table already
+    in order is used as it is, any other is sorted (by bytes, as SQLite orders TEXT)."""
+    keys = sorted(keys) if presorted else keys
+    cut = max(1, len(keys) // chunks)
+    table = pa.Table.from_batches([pa.record_batch({"k": keys[i:i + cut], "v": list(range(i, min(i + cut, len(keys))))})
+                                   for i in range(0, len(keys), cut)] or [pa.record_batch({"k": pa.array([], pa.string()),
+                                                                                         "v": pa.array([], pa.int64())})])
+    schema = {"fields": [{"name": "k"}, {"name": "v"}], "primaryKey": ["k"]}
+    ordered = in_key_order(table, schema)
+    assert ordered.column("k").to_pylist() == sorted(keys, key=lambda s: s.encode("utf-8"))
+    assert dict(zip(ordered.column("k").to_pylist(), ordered.column("v").to_pylist(), strict=True)) == \
+        dict(zip(table.column("k").to_pylist(), table.column("v").to_pylist(), strict=True))

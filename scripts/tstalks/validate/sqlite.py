@@ -13,6 +13,7 @@ a thread of its own beside the other checks (sqlite3 lets go of the GIL while SQ
 Imports nothing of the build (the file's layout is shared through core.sqlite), nor pandas."""
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -154,10 +155,8 @@ class Integrity:
     def interrupt(self) -> None:
         self.stopped = True
         if self.con is not None:
-            try:
+            with contextlib.suppress(sqlite3.ProgrammingError):  # closed already: it had finished
                 self.con.interrupt()
-            except sqlite3.ProgrammingError:  # closed already: it had finished
-                pass
 
 
 class Background:
