@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tstalks.core.spans import Span, SpanError, find_all, find_all_by_regex, is_whole_words, locate, words_around
+from tstalks.core.spans import Span, SpanError, cuts_word, find_all, find_all_by_regex, locate, words_around
 
 _ALPHABET = st.sampled_from(list("ab '\u2019\"\u201c\u201d\n\t") + ["\u00a0"])
 
@@ -84,7 +84,8 @@ def test_a_word_with_an_accent_is_not_cut_before_its_combining_mark():
     ('"practical steps', "practical steps", True),
 ])
 def test_a_span_is_whole_words_unless_an_edge_falls_between_two_letters(text: str, words: str, whole: bool) -> None:
-    assert is_whole_words(text, find_all(text, words)[0]) is whole
+    span = find_all(text, words)[0]
+    assert cuts_word(text, span.start, span.end) is not whole
 
 
 def test_the_words_around_a_cut_span_are_the_whole_words_it_cuts() -> None:

@@ -77,5 +77,5 @@ def test_a_spelling_found_only_inside_longer_words_is_refused_naming_the_word(pr
     assert "\n  iran:" not in text
     coding.write_text(text.replace("\naliases:\n", "\naliases:\n  iran: [Iran]\n", 1), "utf-8")
     assert_refused(project, "seeds/codings/articles/a008.yaml",
-                   "iran: the spelling 'Iran' appears in the body of 008_dd4ee5cabd73d7c9.txt only inside longer words "
-                   "(first in 'Iranian')", "write the whole word, or remove the spelling")
+                   "iran: 'Iran' occurs in the body of 008_dd4ee5cabd73d7c9.txt only inside longer words: 'Iranian' "
+                   "(seed line", "write the whole word")

@@ -536,23 +536,13 @@ def _aliases(ctx: _Context, coding: CodingFile, text: ArticleText) -> Iterator[t
     for pid, spellings in sorted(coding.data.get("aliases", {}).items()):
         for j, alias in enumerate(spellings):
             path = ("aliases", pid, j)
+            # An alias row asserts a spelling, so its first whole-word appearance is evidence enough ("Russia"
+            # inside "Russian" is not the name; the locator says so, naming the longer word).
             try:
-                found = spans.find_all(seed, alias, text.body_start, text.body_end)
-            except spans.SpanError as exc:  # a blank spelling
+                span = spans.locate(seed, alias, text.body_start, text.body_end, 1, f"the body of {text.seed.file}")
+            except spans.SpanError as exc:
                 ctx.problem(coding, path, f"{pid}", exc.message, exc.fix)
                 continue
-            if not found:  # an alias row asserts a spelling, so its first appearance is evidence enough
-                ctx.problem(coding, path, f"{pid}", f"the spelling '{alias}' is not in the body of {text.seed.file}",
-                            "copy the name exactly as the body spells it")
-                continue
-            # The first appearance of a spelling is a whole word: "Russia" inside "Russian" is not the name.
-            whole = spans.find_all(seed, alias, text.body_start, text.body_end, whole_words=True)
-            if not whole:
-                ctx.problem(coding, path, f"{pid}", f"the spelling '{alias}' appears in the body of {text.seed.file} "
-                            f"only inside longer words (first in '{shown(spans.words_around(seed, found[0]))}')",
-                            "an alias is a whole name as the body spells it: write the whole word, or remove the spelling")
-                continue
-            span = whole[0]
             yield "participant_aliases", ctx.make(
                 "participant_aliases", alias, _origin(coding, path, pid), participant_id=pid, article_id=aid,
                 alias=seed[span.start:span.end], span_start=span.start, span_end=span.end)

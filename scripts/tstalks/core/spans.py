@@ -117,12 +117,6 @@ def find_all(text: str, words: str, start: int = 0, end: int | None = None, whol
     return found
 
 
-def is_whole_words(text: str, span: Span) -> bool:
-    """True when `span` neither starts nor ends inside a word of `text` ("Syria" in "Syria’s" is whole, in
-    "Syrian" it is not)."""
-    return not cuts_word(text, span.start, span.end)
-
-
 def words_around(text: str, span: Span) -> str:
     """The span widened to the whole words it cuts ("Russia" at the start of "Russian" gives "Russian")."""
     start, end = span.start, span.end
@@ -179,12 +173,7 @@ def locate(text: str, words: str, start: int = 0, end: int | None = None,
 def _inside_words(text: str, words: str, inside: list[Span], region: str) -> str:
     """Say which longer words the curator's words cut into, with their seed lines."""
     def word_at(at: int) -> str:
-        s, e = at, at
-        while s > 0 and _is_word_char(text[s - 1]):
-            s -= 1
-        while e < len(text) and _is_word_char(text[e]):
-            e += 1
-        return f"'{_short(text[s:e], 40)}' (seed line {line_at(text, at)})"
+        return f"'{_short(words_around(text, Span(at, at)), 40)}' (seed line {line_at(text, at)})"
 
     cut = list(dict.fromkeys(word_at(at) for m in inside for at in (m.start, m.end) if _inside(text, at)))
     shown = ", ".join(cut[:3]) + (", ..." if len(cut) > 3 else "")
