@@ -84,3 +84,22 @@ def test_the_specification_holds_on_a_copy_grown_by_one_article(tmp_path):
                           cwd=ROOT, env={**os.environ, "TSTALKS_SPEC_ROOT": str(project)}, capture_output=True, text=True)
     assert spec.returncode == 0, spec.stdout[-3000:] + spec.stderr[-2000:]
     assert _row(project, "articles", "article_id", aid)  # the grown copy is what the specification ran on
+
+
+@pytest.mark.parametrize("option, value, says", [
+    ("--url", "ftp://example.org/talks", "does not match"),         # the capture schema's pattern: http(s) only
+    ("--published", "14 March 2024", "does not match"),
+    ("--published", "2024-02-30", "is not a real date"),
+    ("--captured", "2024-13", "is not a real date"),
+    ("--method", "photocopy", "is not one of"),                       # capture_method's codes
+    ("--completeness", "mostly", "is not one of"),
+])
+def test_an_option_the_capture_record_cannot_hold_is_refused_naming_it_and_nothing_is_written(
+        tmp_path, option, value, says):
+    project = copy_project(tmp_path / "project")
+    seeds = sorted(p.name for p in (project / "seeds" / "articles").iterdir())
+    result = run("add", str(FIXTURE), option, value, "--root", str(project))
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert f"{option}:" in result.output and says in result.output and "fix:" in result.output, result.output
+    assert sorted(p.name for p in (project / "seeds" / "articles").iterdir()) == seeds

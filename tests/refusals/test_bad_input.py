@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from support import assert_refused
 
 
@@ -79,3 +81,17 @@ def test_a_spelling_found_only_inside_longer_words_is_refused_naming_the_word(pr
     assert_refused(project, "seeds/codings/articles/a008.yaml",
                    "iran: 'Iran' occurs in the body of 008_dd4ee5cabd73d7c9.txt only inside longer words: 'Iranian' "
                    "(seed line", "write the whole word")
+
+
+@pytest.mark.parametrize("record, key, value", [
+    ("006_6978fd82054c1e57", "published", "2023-02-30"),  # a006 prints no date: the record's is its publication date
+    ("005_7d14343df195e22d", "published", "2023-13"),     # a005 prints one, which the record's is compared with
+    ("005_7d14343df195e22d", "captured", "2023-04-31"),
+])
+def test_an_impossible_date_in_a_capture_record_is_refused_once_with_its_line(project, record, key, value):
+    path = project / "seeds" / "articles" / f"{record}.capture.yaml"
+    lines = [line for line in path.read_text("utf-8").splitlines() if not line.startswith(f"{key}:")]
+    path.write_text("\n".join([*lines, f'{key}: "{value}"']) + "\n", "utf-8")
+    output = assert_refused(project, f"seeds/articles/{record}.capture.yaml", f"{key}: '{value}' is not a real date",
+                            "with a real month and day")
+    assert "1 problem(s)" in output, output  # nothing dated from that article is refused for want of its date

@@ -180,10 +180,7 @@ class SeedReader:
         path = self.project.articles / capture_file(file)
         if self.capture_schema is None or not path.is_file():
             return None
-        record = _read(self.project, path, self.capture_schema, self.problems)
-        if record is None:
-            return None
-        return record
+        return _read(self.project, path, self.capture_schema, self.problems)
 
     def _refused(self, path: Path) -> bool:
         problem = unreadable(self.project, path) if path.is_symlink() else None

@@ -224,7 +224,7 @@ def _captured(ctx: _Context, coding: CodingFile, seed: Seed, capture: dict[str, 
     if outlet is None:
         ctx.problem(coding, (), aid, "no outlet: the coding names none and the seed has no capture record giving one",
                     f"add `outlet:` to the coding, or to the capture record seeds/articles/{capture_file(seed.file)}")
-    named = bool(outlet) and bool(spans.find_all(seed.text, str(outlet)))
+    named = bool(outlet) and bool(spans.find_all(seed.text, str(outlet), whole_words=True))
     outlet_source = VALUE.PRINTED if named else VALUE.SUPPLIED if outlet == capture.get("outlet") else VALUE.INFERRED
     notes = [str(capture[k]) for k in ("completeness_note", "licence", "note") if capture.get(k)]
     return {"url": d.get("url") or capture.get("url"),
@@ -258,7 +258,15 @@ def _pinned_capture(ctx: _Context, seed: Seed) -> dict[str, Any]:
                                     "a capture record describes the bytes of its own seed: correct seed and sha256, or "
                                     "move the record beside its seed"))
         return {}
-    return dict(record.data)
+    found = dict(record.data)
+    for key in ("published", "captured"):  # the schema checks their form; a real month and day are checked here
+        if key in found:
+            try:
+                dates.parse_value(found[key])
+            except dates.DateError as exc:
+                ctx.problems.append(Problem(record.path, record.line(key), key, exc.message, exc.fix))
+                found[key] = None  # refused above: not "missing" as well
+    return found
 
 
 def _publication(ctx: _Context, coding: CodingFile, whole: ArticleText, seed: Seed, capture: dict[str, Any]
@@ -269,9 +277,12 @@ def _publication(ctx: _Context, coding: CodingFile, whole: ArticleText, seed: Se
     supplied = capture.get("published")
     if "published" not in d:
         if supplied is None:
-            ctx.problem(coding, (), aid, "no publication date: the coding has no `published` and the capture record supplies none",
-                        "add `published:` (printed, url, inferred or unknown, see docs/conventions.md §3), or the date "
-                        f"known at capture to seeds/articles/{capture_file(seed.file)}")
+            if "published" not in capture:  # (there, as None: its date was refused with the record's line)
+                ctx.problem(coding, (), aid, "no publication date: the coding has no `published` and the capture record "
+                            "supplies none", "add `published:` (printed, url, inferred or unknown, see "
+                            f"docs/conventions.md §3), or the date known at capture to seeds/articles/{capture_file(seed.file)}")
+            else:
+                ctx.reported.add(aid)  # dates relative to its publication are not refused again for want of one
             return None, None, None, None
         value, given_precision = dates.parse_value(supplied)
         return value, given_precision, SOURCE.SUPPLIED, f"supplied at capture ({capture_file(seed.file)})"
@@ -446,7 +457,8 @@ def _expression_date(ctx: _Context, reg: CodingFile, path: DataPath, where: str,
     try:
         r = dates.resolve(spec["expression"], text.published, text.published_precision, ahead)
     except dates.DateError as exc:
-        ctx.problem(reg, path + ("expression",), where, exc.message, exc.fix)
+        if spec["article"] not in ctx.reported:
+            ctx.problem(reg, path + ("expression",), where, exc.message, exc.fix)
         return UNDATED
     return Dating(r.date, r.precision, expression=spec["expression"], article_id=spec["article"], resolution=r.resolution)
 

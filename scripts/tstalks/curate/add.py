@@ -9,7 +9,6 @@ coding schema first.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -17,19 +16,21 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from ..build import codings as load
 from ..build.drafts import draft_problems
-from ..core.problems import Failed, Problem, shown
+from ..core.dates import DateError, parse_value
+from ..core.problems import Failed, Problem
 from ..core.project import Project
 from ..core.schemas import ARTICLE, Schemas, load_schemas
 from ..core.seeds import SEED_NAME, seed_name, sha256
+from ..core.vocab import CaptureCompleteness
 from ..core.yamlfile import parse_yaml
 from . import assistant
 from .evaluation.bundle import ARTICLE_FILE
 from .evaluation.run import FIRST_CONTACT, KNOWN_FILE, known_ids
 from .lexicon import load_lexicon
-
-CAPTURE_SUFFIX = ".capture.yaml"
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,14 @@ def add(project: Project, source: Path, capture: Capture | None = None, keep_fir
     capture = capture or Capture()
     raw, text = read_article(source, str(source))
     schemas = load_schemas(project.schemas)
-    problems = _check_options(capture, schemas)
+    problems: list[Problem] = []
     digest = sha256(raw)
     number = _next_number(project, digest, str(source), problems)
+    seed_file = seed_name(number, digest)
+    record = render_capture(seed_file, digest, capture)
+    problems += _option_problems(record, schemas)
     if problems:
         raise Failed(problems)
-    seed_file = seed_name(number, digest)
     article_id = f"a{number:03d}"
     coding_path = project.codings / "articles" / f"{article_id}.yaml"
     if coding_path.exists():
@@ -105,7 +108,7 @@ def add(project: Project, source: Path, capture: Capture | None = None, keep_fir
                             outlet=capture.outlet, published=capture.published)
     article, registries = assistant.render_bundle(draft)
     files = _files(project, schemas, coding_path, article, registries)
-    files[project.articles / capture_name(seed_file)] = render_capture(seed_file, digest, capture).encode("utf-8")
+    files[project.articles / load.capture_file(seed_file)] = record.encode("utf-8")
     files[project.articles / seed_file] = raw
     if keep_first_contact:
         files |= _first_contact(project, article_id, article, registries, known)
@@ -113,7 +116,7 @@ def add(project: Project, source: Path, capture: Capture | None = None, keep_fir
     rel = project.relative(coding_path)
     data, _, _ = parse_yaml(article.encode("utf-8"), rel)
     counts = {kind: text.count("\n  - id:") for kind, text in registries.items()}
-    return Added(project.articles / seed_file, coding_path, project.articles / capture_name(seed_file), draft,
+    return Added(project.articles / seed_file, coding_path, project.articles / load.capture_file(seed_file), draft,
                  len(draft_problems(rel, data, lambda *path: None)) + sum(counts.values()), counts)
 
 
@@ -194,36 +197,20 @@ def _write_all(files: dict[Path, bytes]) -> None:
         raise
 
 
-def _keys(data: object) -> set[str]:
-    return set(data) if isinstance(data, dict) else set()
-
-
-def _check_options(capture: Capture, schemas: Schemas) -> list[Problem]:
-    problems = []
-    if capture.url is not None and not re.match(r"^https?://\S+$", capture.url):
-        problems.append(Problem("--url", None, "", f"'{shown(capture.url)}' is not an http(s) URL", "give the article's full URL"))
-    for option, value in (("--published", capture.published), ("--captured", capture.captured)):
-        if value is not None and _date(value) is None:
-            problems.append(Problem(option, None, "", f"'{shown(value)}' is not a date written YYYY-MM-DD",
-                                    "give the date as YYYY-MM-DD"))
-    for option, value, codelist in (("--method", capture.method, "capture_method"),
-                                    ("--completeness", capture.completeness, "capture_completeness")):
-        if value is not None and value not in schemas.codes(codelist):
-            problems.append(Problem(option, None, "", f"'{shown(value)}' is not a code of {codelist}",
-                                    f"use one of {', '.join(schemas.codes(codelist))}"))
-    return problems
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if len(value) == 10 else None
-    except ValueError:
-        return None
-
-
-def capture_name(seed_file: str) -> str:
-    """The capture record's file, beside its seed: NNN_<hash>.capture.yaml."""
-    return seed_file.removesuffix(".txt") + CAPTURE_SUFFIX
+def _option_problems(record: str, schemas: Schemas) -> list[Problem]:
+    """What is wrong with the options, found by checking the capture record they make against its schema
+    (schemas/codings/capture.schema.json), each named by its option; a date must also be a real day."""
+    data = yaml.safe_load(record)
+    option = {key: "--" + key.replace("_", "-") for key in data}
+    found = [Problem(option.get(p.where, p.where), None, "", p.message, p.fix)
+             for p in load.schema_problems(load.CodingFile("(options)", data, {}), schemas.codings["capture"])]
+    for key in ("published", "captured"):
+        if key in data and not any(p.file == option[key] for p in found):
+            try:
+                parse_value(data[key])
+            except DateError as exc:
+                found.append(Problem(option[key], None, "", exc.message, exc.fix))
+    return found
 
 
 def render_capture(seed_file: str, digest: str, capture: Capture) -> str:
@@ -232,7 +219,8 @@ def render_capture(seed_file: str, digest: str, capture: Capture) -> str:
              f"seed: {seed_file}", f"sha256: {digest}"]
     for key, value in (("url", capture.url), ("outlet", capture.outlet), ("published", capture.published),
                        ("captured", capture.captured), ("method", capture.method),
-                       ("completeness", capture.completeness or "unknown"), ("completeness_note", capture.completeness_note),
+                       ("completeness", capture.completeness or CaptureCompleteness.UNKNOWN),
+                       ("completeness_note", capture.completeness_note),
                        ("licence", capture.licence)):
         if value is not None:
             lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
