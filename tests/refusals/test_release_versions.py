@@ -14,7 +14,7 @@ import pytest
 from support import ROOT, copy_release_checkout, prepare_release, run
 from tstalks import build
 from tstalks.core import Failed, Project
-from tstalks.publish import release, versions
+from tstalks.publish import release
 
 VERSION, DATE = "9.8.7", "2030-01-02"
 
@@ -52,16 +52,6 @@ def line_of(path: Path, words: str) -> int:
 
 def test_a_prepared_checkout_is_released(checkout, built):
     assert release.release(Project(checkout), built).name == f"turkey-syria-talks-{VERSION}"
-
-
-def test_the_checkout_is_refused_while_entries_wait_under_unreleased():
-    """This checkout, whenever its [Unreleased] section holds entries (changes since the version it says)."""
-    log = versions.read_changelog((ROOT / "CHANGELOG.md").read_text("utf-8"))
-    if not log.unreleased:
-        pytest.skip("CHANGELOG.md's [Unreleased] section is empty now")
-    version = build.build(Project(ROOT)).schemas.package["version"]
-    problems = versions.version_problems(ROOT, version, [], set(), release.LEDGER)
-    assert ("CHANGELOG.md", log.unreleased[0], "[Unreleased]") in [(p.file, p.line, p.where) for p in problems]
 
 
 def test_entries_under_unreleased_are_refused_with_their_line(checkout, built):
